@@ -1,0 +1,235 @@
+"""The ports: what the core needs from the outside world, as ``typing.Protocol``s.
+
+Adapters in ``adapters`` implement them; services importing the library may bring their own.
+Every adapter of a port runs the same contract suite in ``tests/contract``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.promotion import StagedIndexReport
+
+Vectors = npt.NDArray[np.float32]
+
+
+# --- tagging -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TagRequest:
+    """What a tagger sees of an expert (locked decision 1: bio + job title + username)."""
+
+    username: str
+    job_title: str | None
+    bio: str
+
+    @classmethod
+    def for_expert(cls, expert: Expert) -> TagRequest:
+        if not expert.has_bio:
+            raise ValueError(f"expert {expert.username!r} has no bio and must not be tagged")
+        return cls(username=expert.username, job_title=expert.job_title, bio=(expert.bio or "").strip())
+
+
+@runtime_checkable
+class TagGenerator(Protocol):
+    """Produces raw domain tags for one expert; the core normalizes and validates them.
+
+    Raises ``TaggingError`` subclasses: ``RateLimitedError`` (quota, with the server's delay),
+    ``TransientTaggingError``, ``InvalidTagOutputError``, ``PermanentTaggingError``.
+    """
+
+    @property
+    def name(self) -> str:
+        """Who makes the tags, recorded with them, e.g. ``gemini:gemini-2.5-flash``."""
+        ...
+
+    async def generate_tags(self, request: TagRequest) -> Sequence[str]: ...
+
+
+# --- experts -------------------------------------------------------------------------------
+
+
+class ExpertSort(StrEnum):
+    FINDABILITY = "findability"
+    NAME = "name"
+    ID = "id"
+
+
+@dataclass(frozen=True, slots=True)
+class ExpertPage:
+    experts: list[Expert]
+    total: int
+
+
+class ExpertRepo(Protocol):
+    """Persistent experts. Each method is its own transaction; none is held across an await."""
+
+    def add(self, expert: Expert) -> Expert:
+        """Insert one expert and return it with its id. ``DuplicateExpertError`` if the username exists."""
+        ...
+
+    def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
+        """Insert the experts whose username is not stored yet; never touch existing rows.
+
+        Returns the experts inserted (with ids). Re-running with the same input inserts nothing.
+        """
+        ...
+
+    def get(self, username: str) -> Expert | None: ...
+
+    def get_by_id(self, expert_id: int) -> Expert | None: ...
+
+    def list_experts(self, *, tagged: bool | None = None) -> list[Expert]:
+        """All experts (``tagged=None``), only tagged ones, or only untagged ones; by id."""
+        ...
+
+    def count(self, *, tagged: bool | None = None) -> int: ...
+
+    def save_tags(
+        self,
+        expert_id: int,
+        *,
+        tags: Sequence[str],
+        tagged_by: str,
+        tagged_at: datetime,
+        findability_score: float,
+    ) -> bool:
+        """Write tags, their producer and the score in ONE transaction, clearing any recorded failure.
+
+        Only an untagged expert is written (tags are immutable): returns False, changing nothing,
+        when the expert already has tags.
+        """
+        ...
+
+    def record_tagging_failure(
+        self, expert_id: int, *, error: str, findability_score: float | None = None
+    ) -> None:
+        """Remember why tagging failed (shown to admins; cleared by a later success)."""
+        ...
+
+    def save_scores(self, scores: Mapping[int, float]) -> int:
+        """Store findability scores by expert id in one transaction; returns rows updated."""
+        ...
+
+    def page(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        state: TaggingState | None = None,
+        sort: ExpertSort = ExpertSort.ID,
+        descending: bool = False,
+    ) -> ExpertPage: ...
+
+
+# --- embedding and index -------------------------------------------------------------------
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalized float32 vectors.
+
+    ``model_id`` and ``dimension`` must be known without loading a model, so that an unchanged
+    re-ingest never loads it.
+    """
+
+    @property
+    def model_id(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        """Shape ``(len(texts), dimension)``, same order as ``texts``."""
+        ...
+
+    def embed_query(self, text: str) -> Vectors:
+        """Shape ``(dimension,)``; uses the model's query-side task type where it has one."""
+        ...
+
+
+class VectorCache(Protocol):
+    """Vectors keyed by (embedder key, text hash): an unchanged text is never embedded twice."""
+
+    def get_many(self, embedder_key: str, text_hashes: Sequence[str]) -> dict[str, Vectors]: ...
+
+    def put_many(self, embedder_key: str, vectors: Mapping[str, Vectors]) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRecord:
+    """What search returns about an indexed expert, stored beside the vectors."""
+
+    id: int
+    username: str
+    name: str
+    job_title: str | None
+    company: str | None
+    tags: tuple[str, ...]
+    findability_score: float | None
+    profile_url: str | None
+    text_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexManifest:
+    embedder_model: str
+    dimension: int
+    count: int
+    built_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    record: IndexRecord
+    score: float
+
+
+class VectorIndex(Protocol):
+    """A staged-then-promoted vector index with its metadata."""
+
+    def discard_staging(self) -> bool:
+        """Remove any staging artifacts (a crash's leftovers). True when something was removed."""
+        ...
+
+    def write_staging(
+        self, vectors: Vectors, records: Sequence[IndexRecord], manifest: IndexManifest
+    ) -> None:
+        """Write vectors (row i belongs to ``records[i].id``) and metadata to the staging location."""
+        ...
+
+    def inspect_staging(self) -> StagedIndexReport:
+        """Read the staged index back from storage and report count, dimension and ids."""
+        ...
+
+    def promote(self) -> None:
+        """Atomically replace production with staging; a reader never sees new vectors with old metadata."""
+        ...
+
+    def manifest(self) -> IndexManifest | None:
+        """The production index's manifest, or None when nothing was promoted yet."""
+        ...
+
+    def search(self, query: Vectors, k: int) -> list[SearchHit]:
+        """Best ``k`` hits of the production index, reloading it first if a newer one was promoted.
+
+        Raises ``IndexNotFoundError`` when nothing was promoted yet.
+        """
+        ...
+
+
+# --- intake --------------------------------------------------------------------------------
+
+
+class RetryScheduler(Protocol):
+    """Runs a tagging retry for one expert later (FastAPI BackgroundTasks, a queue, ...)."""
+
+    def schedule_tagging_retry(self, expert_id: int) -> None: ...
