@@ -126,9 +126,12 @@ class ExpertRepo(Protocol):
         offset: int = 0,
         limit: int = 50,
         state: TaggingState | None = None,
+        tagged: bool | None = None,
         sort: ExpertSort = ExpertSort.ID,
         descending: bool = False,
-    ) -> ExpertPage: ...
+    ) -> ExpertPage:
+        """One page of experts, filtered by tagging state and/or tagged-ness, sorted."""
+        ...
 
 
 # --- embedding and index -------------------------------------------------------------------

@@ -1,0 +1,135 @@
+"""An in-memory ``ExpertRepo``: for tests and for services that want the use cases without a database.
+
+Thread-safe, and faithful to the port's rules (unique usernames, immutable tags, one "transaction"
+per call), so the same contract suite runs on it as on the SQL repository.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
+from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.ports import ExpertPage, ExpertSort
+
+
+def sort_key(sort: ExpertSort) -> object:
+    if sort is ExpertSort.FINDABILITY:
+        return lambda e: (e.findability_score if e.findability_score is not None else -1.0, e.id)
+    if sort is ExpertSort.NAME:
+        return lambda e: (e.display_name.casefold(), e.id)
+    return lambda e: e.id
+
+
+class InMemoryExpertRepo:
+    def __init__(self, experts: Sequence[Expert] = ()) -> None:
+        self._lock = threading.Lock()
+        self._by_id: dict[int, Expert] = {}
+        self._next_id = 1
+        for expert in experts:
+            self.add(expert)
+
+    def add(self, expert: Expert) -> Expert:
+        with self._lock:
+            return self._insert(expert)
+
+    def _insert(self, expert: Expert) -> Expert:
+        if any(e.username == expert.username for e in self._by_id.values()):
+            raise DuplicateExpertError(expert.username)
+        stored = replace(expert, id=self._next_id)
+        self._by_id[self._next_id] = stored
+        self._next_id += 1
+        return stored
+
+    def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
+        with self._lock:
+            known = {e.username for e in self._by_id.values()}
+            inserted = []
+            for expert in experts:
+                if expert.username in known:
+                    continue
+                known.add(expert.username)
+                inserted.append(self._insert(expert))
+            return inserted
+
+    def get(self, username: str) -> Expert | None:
+        with self._lock:
+            return next((e for e in self._by_id.values() if e.username == username), None)
+
+    def get_by_id(self, expert_id: int) -> Expert | None:
+        with self._lock:
+            return self._by_id.get(expert_id)
+
+    def list_experts(self, *, tagged: bool | None = None) -> list[Expert]:
+        with self._lock:
+            experts = sorted(self._by_id.values(), key=lambda e: e.id or 0)
+        if tagged is None:
+            return experts
+        return [e for e in experts if (e.tags is not None) is tagged]
+
+    def count(self, *, tagged: bool | None = None) -> int:
+        return len(self.list_experts(tagged=tagged))
+
+    def save_tags(
+        self,
+        expert_id: int,
+        *,
+        tags: Sequence[str],
+        tagged_by: str,
+        tagged_at: datetime,
+        findability_score: float,
+    ) -> bool:
+        with self._lock:
+            expert = self._by_id.get(expert_id)
+            if expert is None:
+                raise ExpertNotFoundError(expert_id)
+            if expert.tags is not None:
+                return False
+            self._by_id[expert_id] = replace(
+                expert,
+                tags=tuple(tags),
+                tagged_by=tagged_by,
+                tagged_at=tagged_at,
+                findability_score=findability_score,
+                tagging_error=None,
+            )
+            return True
+
+    def record_tagging_failure(
+        self, expert_id: int, *, error: str, findability_score: float | None = None
+    ) -> None:
+        with self._lock:
+            expert = self._by_id.get(expert_id)
+            if expert is None:
+                raise ExpertNotFoundError(expert_id)
+            score = expert.findability_score if findability_score is None else findability_score
+            self._by_id[expert_id] = replace(expert, tagging_error=error, findability_score=score)
+
+    def save_scores(self, scores: Mapping[int, float]) -> int:
+        with self._lock:
+            updated = 0
+            for expert_id, score in scores.items():
+                expert = self._by_id.get(expert_id)
+                if expert is not None:
+                    self._by_id[expert_id] = replace(expert, findability_score=score)
+                    updated += 1
+            return updated
+
+    def page(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        state: TaggingState | None = None,
+        tagged: bool | None = None,
+        sort: ExpertSort = ExpertSort.ID,
+        descending: bool = False,
+    ) -> ExpertPage:
+        experts = self.list_experts(tagged=tagged)
+        if state is not None:
+            experts = [e for e in experts if e.tagging_state is state]
+        experts.sort(key=sort_key(sort), reverse=descending)  # type: ignore[arg-type]
+        return ExpertPage(experts=experts[offset : offset + limit], total=len(experts))

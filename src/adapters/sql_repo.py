@@ -1,0 +1,269 @@
+"""``ExpertRepo`` over SQLAlchemy 2: SQLite by default, PostgreSQL by URL.
+
+Every method opens and closes its own session (one transaction), so a caller never holds a
+session across an ``await``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Engine, and_, case, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.sql_schema import DatabaseError, ExpertRow, make_engine, migrate
+from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
+from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.ports import ExpertPage, ExpertSort
+from enrichment_core.tags import tags_from_json, tags_to_json
+
+_PLAIN_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "job_title",
+    "company",
+    "bio",
+    "hourly_rate",
+    "profile_url",
+    "profile_url_utm",
+    "category",
+    "findability_score",
+    "tagged_by",
+    "tagging_error",
+)
+_INSERT_CHUNK = 500
+
+
+def _to_row_values(expert: Expert) -> dict[str, Any]:
+    values = {name: getattr(expert, name) for name in _PLAIN_FIELDS}
+    values["tags"] = tags_to_json(expert.tags)
+    values["tagged_at"] = expert.tagged_at
+    return values
+
+
+def _to_expert(row: ExpertRow) -> Expert:
+    tagged_at = row.tagged_at
+    if tagged_at is not None and tagged_at.tzinfo is None:
+        tagged_at = tagged_at.replace(tzinfo=UTC)  # SQLite stores naive timestamps
+    return Expert(
+        id=row.id,
+        username=row.username,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        job_title=row.job_title,
+        company=row.company,
+        bio=row.bio,
+        hourly_rate=row.hourly_rate,
+        profile_url=row.profile_url,
+        profile_url_utm=row.profile_url_utm,
+        category=row.category,
+        tags=tags_from_json(row.tags),
+        tagged_by=row.tagged_by,
+        tagged_at=tagged_at,
+        findability_score=row.findability_score,
+        tagging_error=row.tagging_error,
+    )
+
+
+def _has_bio() -> ColumnElement[bool]:
+    return and_(ExpertRow.bio.is_not(None), func.trim(ExpertRow.bio) != "")
+
+
+def _state_filter(state: TaggingState) -> ColumnElement[bool]:
+    untagged = ExpertRow.tags.is_(None)
+    if state is TaggingState.TAGGED:
+        return ExpertRow.tags.is_not(None)
+    if state is TaggingState.NO_BIO:
+        return and_(untagged, or_(ExpertRow.bio.is_(None), func.trim(ExpertRow.bio) == ""))
+    if state is TaggingState.FAILED:
+        return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_not(None))
+    return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_(None))
+
+
+class SqlExpertRepo:
+    """The SQL repository. ``SqlExpertRepo("sqlite:///data/experts.db")`` migrates on open."""
+
+    def __init__(self, url_or_engine: str | Engine, *, migrate_schema: bool = True) -> None:
+        self.engine = (
+            make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
+        )
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.columns_added: list[str] = migrate(self.engine) if migrate_schema else []
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def _session(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(f"database error: {exc.orig}") from None
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def add(self, expert: Expert) -> Expert:
+        try:
+            with self._session() as session:
+                row = ExpertRow(**_to_row_values(expert))
+                session.add(row)
+                session.flush()
+                return _to_expert(row)
+        except IntegrityError:
+            raise DuplicateExpertError(expert.username) from None
+
+    def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
+        inserted: list[Expert] = []
+        seen: set[str] = set()
+        unique = [e for e in experts if not (e.username in seen or seen.add(e.username))]
+        for start in range(0, len(unique), _INSERT_CHUNK):
+            chunk = unique[start : start + _INSERT_CHUNK]
+            with self._session() as session:
+                known = set(
+                    session.scalars(
+                        select(ExpertRow.username).where(
+                            ExpertRow.username.in_([e.username for e in chunk])
+                        )
+                    )
+                )
+                fresh = [e for e in chunk if e.username not in known]
+                if not fresh:
+                    continue
+                # ON CONFLICT DO NOTHING: a concurrent seed of the same file inserts each row once.
+                dialect_insert = (
+                    postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+                )
+                statement = (
+                    dialect_insert(ExpertRow)
+                    .on_conflict_do_nothing(index_elements=["username"])
+                    .returning(ExpertRow.id, ExpertRow.username)
+                )
+                if self.engine.dialect.name not in ("postgresql", "sqlite"):  # pragma: no cover
+                    statement = insert(ExpertRow).returning(ExpertRow.id, ExpertRow.username)
+                ids = {
+                    username: row_id
+                    for row_id, username in session.execute(
+                        statement, [_to_row_values(e) for e in fresh]
+                    )
+                }
+                inserted.extend(
+                    e.with_changes(id=ids[e.username]) for e in fresh if e.username in ids
+                )
+        return inserted
+
+    def save_tags(
+        self,
+        expert_id: int,
+        *,
+        tags: Sequence[str],
+        tagged_by: str,
+        tagged_at: datetime,
+        findability_score: float,
+    ) -> bool:
+        with self._session() as session:
+            result = session.execute(
+                update(ExpertRow)
+                .where(ExpertRow.id == expert_id, ExpertRow.tags.is_(None))
+                .values(
+                    tags=tags_to_json(tags),
+                    tagged_by=tagged_by,
+                    tagged_at=tagged_at,
+                    findability_score=findability_score,
+                    tagging_error=None,
+                )
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                return True
+            if session.get(ExpertRow, expert_id) is None:
+                raise ExpertNotFoundError(expert_id)
+            return False
+
+    def record_tagging_failure(
+        self, expert_id: int, *, error: str, findability_score: float | None = None
+    ) -> None:
+        values: dict[str, Any] = {"tagging_error": error[:2000]}
+        if findability_score is not None:
+            values["findability_score"] = findability_score
+        with self._session() as session:
+            result = session.execute(
+                update(ExpertRow).where(ExpertRow.id == expert_id).values(**values)
+            )
+            if result.rowcount != 1:  # type: ignore[attr-defined]
+                raise ExpertNotFoundError(expert_id)
+
+    def save_scores(self, scores: Mapping[int, float]) -> int:
+        if not scores:
+            return 0
+        with self._session() as session:
+            session.execute(
+                update(ExpertRow),
+                [{"id": i, "findability_score": s} for i, s in scores.items()],
+            )
+        return len(scores)
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def get(self, username: str) -> Expert | None:
+        with self._session() as session:
+            row = session.scalar(select(ExpertRow).where(ExpertRow.username == username))
+            return None if row is None else _to_expert(row)
+
+    def get_by_id(self, expert_id: int) -> Expert | None:
+        with self._session() as session:
+            row = session.get(ExpertRow, expert_id)
+            return None if row is None else _to_expert(row)
+
+    def list_experts(self, *, tagged: bool | None = None) -> list[Expert]:
+        query = select(ExpertRow).order_by(ExpertRow.id)
+        if tagged is not None:
+            query = query.where(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
+        with self._session() as session:
+            return [_to_expert(row) for row in session.scalars(query)]
+
+    def count(self, *, tagged: bool | None = None) -> int:
+        query = select(func.count(ExpertRow.id))
+        if tagged is not None:
+            query = query.where(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
+        with self._session() as session:
+            return int(session.scalar(query) or 0)
+
+    def page(
+        self,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        state: TaggingState | None = None,
+        tagged: bool | None = None,
+        sort: ExpertSort = ExpertSort.ID,
+        descending: bool = False,
+    ) -> ExpertPage:
+        conditions = []
+        if state is not None:
+            conditions.append(_state_filter(state))
+        if tagged is not None:
+            conditions.append(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
+        if sort is ExpertSort.FINDABILITY:
+            key: Any = func.coalesce(ExpertRow.findability_score, -1.0)
+        elif sort is ExpertSort.NAME:
+            full = func.trim(
+                func.coalesce(ExpertRow.first_name, "")
+                + " "
+                + func.coalesce(ExpertRow.last_name, "")
+            )
+            key = func.lower(case((full == "", ExpertRow.username), else_=full))
+        else:
+            key = ExpertRow.id
+        order = [key.desc(), ExpertRow.id.desc()] if descending else [key.asc(), ExpertRow.id.asc()]
+        with self._session() as session:
+            total = session.scalar(select(func.count(ExpertRow.id)).where(*conditions)) or 0
+            rows = session.scalars(
+                select(ExpertRow).where(*conditions).order_by(*order).offset(offset).limit(limit)
+            )
+            return ExpertPage(experts=[_to_expert(r) for r in rows], total=int(total))

@@ -1,0 +1,263 @@
+"""The ingest use case (TAGS-03, TAGS-04): rebuild the semantic index from the database.
+
+Tagged experts are read from the ``ExpertRepo`` (never a CSV), each becomes one embedding text
+that ends with its domain tags, and the vectors go to the ``VectorIndex``'s staging location.
+The staged index is read back, checked by the promotion policy (count == tagged experts loaded,
+dimension, ids) and only then promoted; production is never touched by a refused or crashed run.
+
+Embeddings are incremental: vectors are cached by (embedder key, text hash), so an unchanged text
+is never embedded twice, a run with nothing to embed never calls the embedder (the local model is
+never loaded), and a run killed half-way resumes with the batches it had already finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+
+from enrichment_core.errors import EmbeddingError, IndexVerificationError
+from enrichment_core.experts import Expert
+from enrichment_core.ports import (
+    Embedder,
+    ExpertRepo,
+    IndexManifest,
+    IndexRecord,
+    VectorCache,
+    VectorIndex,
+    Vectors,
+)
+from enrichment_core.promotion import decide_promotion
+
+# all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English). Name, title,
+# company and up to 8 tags take ~60 of them, so a bio capped at 800 characters keeps the final
+# "Domains: ..." part inside the model's window. Longer bios add little signal for search.
+MAX_BIO_CHARS = 800
+
+_SPACE_RE = re.compile(r"\s+")
+
+_log = logging.getLogger("enrichment_core.ingest")
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What one ingest did. ``embedded + reused`` covers every distinct embedding text."""
+
+    indexed: int
+    total: int
+    untagged: int
+    embedded: int
+    reused: int
+    stale_staging_removed: bool
+    embedder_model: str
+    dimension: int
+    seconds: float
+
+
+def _clean(text: str | None) -> str:
+    return _SPACE_RE.sub(" ", text or "").strip()
+
+
+def _cap(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def embedding_text(expert: Expert) -> str:
+    """The text embedded for one expert: name, job title, company, bio, then its domain tags.
+
+    Deterministic (same expert, same text, same hash), whitespace-normalized, bio capped to
+    ``MAX_BIO_CHARS``. Example: ``"Jane Doe. Tax Attorney at Acme LLP. I advise ... Domains: tax
+    law, r&d tax credits."``
+    """
+    parts = [_sentence(_clean(expert.display_name))]
+    title, company = _clean(expert.job_title), _clean(expert.company)
+    if title and company:
+        parts.append(_sentence(f"{title} at {company}"))
+    elif title or company:
+        parts.append(_sentence(title or company))
+    bio = _cap(_clean(expert.bio), MAX_BIO_CHARS)
+    if bio:
+        parts.append(_sentence(bio))
+    tags = [_clean(t) for t in expert.tags or () if _clean(t)]
+    if tags:
+        parts.append(f"Domains: {', '.join(tags)}.")
+    return " ".join(parts)
+
+
+def text_hash(text: str) -> str:
+    """sha256 hex of the UTF-8 text: the cache key of its vector."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def embedder_key(embedder: Embedder) -> str:
+    """``model@dimension``: a cached vector is only ever served to the model and size that made it."""
+    return f"{embedder.model_id}@{embedder.dimension}"
+
+
+def index_record(expert: Expert, hash_: str) -> IndexRecord:
+    if expert.id is None:
+        raise ValueError(f"expert {expert.username!r} has no id; only stored experts can be indexed")
+    return IndexRecord(
+        id=expert.id,
+        username=expert.username,
+        name=expert.display_name,
+        job_title=expert.job_title,
+        company=expert.company,
+        tags=tuple(expert.tags or ()),
+        findability_score=expert.findability_score,
+        profile_url=expert.profile_url,
+        text_hash=hash_,
+    )
+
+
+def _checked(vectors: Vectors, rows: int, dimension: int, model: str) -> Vectors:
+    """Float32, the expected shape, finite and unit length (re-normalized if slightly off)."""
+    array = np.asarray(vectors, dtype=np.float32)
+    if array.shape != (rows, dimension):
+        raise EmbeddingError(
+            f"embedder {model} returned vectors of shape {array.shape}, expected ({rows}, "
+            f"{dimension}): check the embedder configuration"
+        )
+    if not np.all(np.isfinite(array)):
+        raise EmbeddingError(f"embedder {model} returned non-finite values")
+    norms = np.linalg.norm(array, axis=1, keepdims=True)
+    return np.ascontiguousarray(array / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+
+def _vectors_for(
+    texts: dict[str, str],
+    *,
+    embedder: Embedder,
+    cache: VectorCache,
+    batch_size: int,
+    on_plan: Callable[[int], None] | None,
+    on_embedded: Callable[[int], None] | None,
+) -> tuple[dict[str, Vectors], int]:
+    """Vectors for every text (keyed by hash): cached ones reused, the rest embedded in batches.
+
+    Returns the vectors and how many were newly embedded. Each batch is cached as soon as it is
+    done, so a run killed half-way keeps its finished batches.
+    """
+    key, dimension = embedder_key(embedder), embedder.dimension
+    vectors = {
+        h: v
+        for h, v in cache.get_many(key, list(texts)).items()
+        if h in texts and v.shape == (dimension,) and np.all(np.isfinite(v))
+    }
+    missing = [h for h in texts if h not in vectors]
+    if on_plan is not None:
+        on_plan(len(missing))
+    for start in range(0, len(missing), batch_size):
+        hashes = missing[start : start + batch_size]
+        batch = _checked(
+            embedder.embed_documents([texts[h] for h in hashes]),
+            len(hashes),
+            dimension,
+            embedder.model_id,
+        )
+        fresh = {h: batch[i] for i, h in enumerate(hashes)}
+        cache.put_many(key, fresh)
+        vectors.update(fresh)
+        if on_embedded is not None:
+            on_embedded(len(hashes))
+    return vectors, len(missing)
+
+
+def ingest(
+    repo: ExpertRepo,
+    embedder: Embedder,
+    index: VectorIndex,
+    cache: VectorCache,
+    *,
+    batch_size: int = 64,
+    on_plan: Callable[[int], None] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+    log: logging.Logger = _log,
+) -> IngestReport:
+    """Rebuild the index from the tagged experts in ``repo`` and promote it once verified.
+
+    ``on_plan(n)`` is called once with the number of texts to embed, then ``on_embedded(n)``
+    after each batch (drive a progress bar with them). Raises ``IndexVerificationError`` when
+    there is nothing to index or the staged index fails the checks (production is unchanged),
+    ``EmbeddingError`` when the embedder fails (finished batches stay cached for the next run).
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    started = time.perf_counter()
+    stale_removed = index.discard_staging()
+    if stale_removed:
+        log.warning("Removed a stale staging index left by an interrupted ingest")
+
+    experts = repo.list_experts(tagged=True)
+    total = max(repo.count(), len(experts))
+    if not experts:
+        raise IndexVerificationError(
+            f"no tagged experts to index ({total} experts in the database, none tagged): "
+            "run `enrich tag` first, then `enrich ingest`; the current index was left unchanged"
+        )
+
+    hashes = [text_hash(t) for t in (texts := [embedding_text(e) for e in experts])]
+    vectors, embedded = _vectors_for(
+        dict(zip(hashes, texts, strict=True)),
+        embedder=embedder,
+        cache=cache,
+        batch_size=batch_size,
+        on_plan=on_plan,
+        on_embedded=on_embedded,
+    )
+    records = [index_record(e, h) for e, h in zip(experts, hashes, strict=True)]
+    matrix = np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
+    manifest = IndexManifest(
+        embedder_model=embedder.model_id,
+        dimension=embedder.dimension,
+        count=len(records),
+        built_at=datetime.now(UTC),
+    )
+
+    try:
+        index.write_staging(matrix, records, manifest)
+        decision = decide_promotion(
+            index.inspect_staging(),
+            expected_ids=[r.id for r in records],
+            expected_dimension=embedder.dimension,
+        )
+    except BaseException:
+        index.discard_staging()
+        raise
+    if not decision.promote:
+        index.discard_staging()
+        raise IndexVerificationError(
+            f"the new index was not promoted: {decision.reason}. The production index is "
+            "unchanged; re-run `enrich ingest`, and report a bug if it fails again"
+        )
+    index.promote()
+
+    untagged = total - len(records)
+    log.info("Indexed %d experts (of %d total; %d not indexed — untagged)", len(records), total, untagged)
+    return IngestReport(
+        indexed=len(records),
+        total=total,
+        untagged=untagged,
+        embedded=embedded,
+        reused=len(vectors) - embedded,
+        stale_staging_removed=stale_removed,
+        embedder_model=embedder.model_id,
+        dimension=embedder.dimension,
+        seconds=time.perf_counter() - started,
+    )

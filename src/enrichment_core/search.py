@@ -1,0 +1,86 @@
+"""The search use case: a client's question in, the best experts of the promoted index out.
+
+The index records which embedder built it; a query embedded by another model (or another
+dimension) would return confident nonsense, so it is refused with a message saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from enrichment_core.errors import (
+    EmbedderMismatchError,
+    EmbeddingError,
+    EnrichmentError,
+    IndexNotFoundError,
+)
+from enrichment_core.ports import Embedder, IndexManifest, SearchHit, VectorIndex
+
+MAX_QUERY_CHARS = 1_000
+MAX_K = 100
+DEFAULT_K = 10
+
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_SPACE_RE = re.compile(r"\s+")
+
+
+class InvalidQueryError(EnrichmentError, ValueError):
+    """The query or its options cannot be searched (empty, too long, k out of range)."""
+
+
+def clean_query(query: str) -> str:
+    """Strip control characters and collapse whitespace; reject empty and oversize queries."""
+    if not isinstance(query, str):
+        raise InvalidQueryError("the search query must be text")
+    text = _SPACE_RE.sub(" ", _CONTROL_RE.sub(" ", query)).strip()
+    if not text:
+        raise InvalidQueryError(
+            "the search query is empty: describe what you need, e.g. 'R&D tax credits for a startup'"
+        )
+    if len(text) > MAX_QUERY_CHARS:
+        raise InvalidQueryError(
+            f"the search query is {len(text):,} characters; shorten it to at most "
+            f"{MAX_QUERY_CHARS:,}"
+        )
+    return text
+
+
+def check_embedder(manifest: IndexManifest, embedder: Embedder) -> None:
+    """Refuse a query embedder that is not the one that built the index."""
+    if manifest.embedder_model == embedder.model_id and manifest.dimension == embedder.dimension:
+        return
+    raise EmbedderMismatchError(
+        f"the index was built with {manifest.embedder_model} ({manifest.dimension} dimensions) but "
+        f"the configured embedder is {embedder.model_id} ({embedder.dimension} dimensions): "
+        f"re-run `enrich ingest` with the configured embedder, or configure "
+        f"{manifest.embedder_model} for search"
+    )
+
+
+def search(
+    query: str, *, embedder: Embedder, index: VectorIndex, k: int = DEFAULT_K
+) -> list[SearchHit]:
+    """The ``k`` experts nearest the query, best first.
+
+    Raises ``InvalidQueryError`` (empty or over ``MAX_QUERY_CHARS`` characters, ``k`` outside
+    1..``MAX_K``), ``IndexNotFoundError`` (nothing promoted yet), ``EmbedderMismatchError`` (the
+    index was built by another embedder) and ``EmbeddingError``.
+    """
+    text = clean_query(query)
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise InvalidQueryError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
+    manifest = index.manifest()
+    if manifest is None:
+        raise IndexNotFoundError("no index has been promoted yet: run `enrich ingest`")
+    check_embedder(manifest, embedder)
+
+    vector = np.asarray(embedder.embed_query(text), dtype=np.float32)
+    if vector.shape != (embedder.dimension,) or not np.all(np.isfinite(vector)):
+        raise EmbeddingError(
+            f"embedder {embedder.model_id} returned a query vector of shape {vector.shape}, "
+            f"expected ({embedder.dimension},)"
+        )
+    hits = index.search(vector, k)
+    return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]

@@ -1,0 +1,1 @@
+"""Entrypoints: settings, the composition root (``wiring``), the click CLI and the FastAPI adapter."""

@@ -1,0 +1,386 @@
+"""The ``enrich`` command line: thin click commands over the core's use cases.
+
+Errors reach the user as one line on stderr and a non-zero exit status, never a traceback
+(``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import anyio
+import click
+from pydantic import ValidationError
+
+from enrichment_core.errors import EnrichmentError
+from entrypoints import wiring
+from entrypoints.settings import Settings
+
+EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
+
+
+class CliState:
+    def __init__(self, settings: Settings, debug: bool) -> None:
+        self.settings = settings
+        self.debug = debug
+
+
+def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+class EnrichGroup(click.Group):
+    """Translates domain errors once, for every command: one line on stderr, exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EnrichmentError as exc:
+            fail(str(exc))
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_INTERRUPTED)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+
+
+@click.group(cls=EnrichGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db", "database_url", metavar="URL", help="Database URL (overrides ENRICH_DATABASE_URL)."
+)
+@click.option(
+    "--index-dir",
+    type=click.Path(path_type=Path),
+    help="Index folder (overrides ENRICH_INDEX_DIR).",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens (INFO) to stderr.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of unexpected errors.")
+@click.pass_context
+def cli(
+    ctx: click.Context, database_url: str | None, index_dir: Path | None, verbose: bool, debug: bool
+) -> None:
+    """Keep an expert directory searchable: tags, findability scores and a semantic index."""
+    overrides: dict[str, Any] = {}
+    if database_url:
+        overrides["database_url"] = database_url
+    if index_dir:
+        overrides["index_dir"] = index_dir
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+    logging.basicConfig(
+        level=logging.INFO if verbose or debug else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    ctx.obj = CliState(settings, debug)
+
+
+def state(ctx: click.Context) -> CliState:
+    return ctx.find_object(CliState)  # type: ignore[return-value]
+
+
+# --- directory ------------------------------------------------------------------------------
+
+
+@cli.command("sample-data")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--count", type=click.IntRange(1, 1_000_000), default=1558, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same directory.")
+def sample_data(out: Path, count: int, seed: int) -> None:
+    """Write a realistic, deterministic sample directory of experts to OUT (CSV)."""
+    from adapters.sample_data import write_sample_csv
+
+    try:
+        written = write_sample_csv(out, count=count, seed=seed)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"Wrote {written} sample experts to {out}")
+
+
+@cli.command()
+@click.argument("csv_file", type=click.Path(path_type=Path))
+@click.pass_context
+def seed(ctx: click.Context, csv_file: Path) -> None:
+    """Import experts from CSV_FILE; bad rows are reported by line, good rows imported.
+
+    Re-running never duplicates experts nor overwrites tags or scores. Exits 1 when any row
+    was rejected.
+    """
+    from adapters.csv_import import read_experts_csv
+    from enrichment_core.seeding import import_experts
+
+    parsed = read_experts_csv(csv_file)
+    repo = wiring.build_repo(state(ctx).settings)
+    report = import_experts(repo, parsed.experts)
+    click.echo(
+        f"Imported {report.added} new experts from {csv_file} "
+        f"({report.already_present} already present, {len(parsed.rejected)} rows rejected)."
+    )
+    if parsed.rejected:
+        click.echo(f"Rejected rows ({len(parsed.rejected)}):", err=True)
+        for row in parsed.rejected[:200]:
+            who = f" ({row.username})" if row.username else ""
+            click.echo(f"  line {row.line}{who}: {row.reason}", err=True)
+        if len(parsed.rejected) > 200:
+            click.echo(f"  ... and {len(parsed.rejected) - 200} more", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.pass_context
+def score(ctx: click.Context) -> None:
+    """Compute and store the findability score (0-100) of every expert."""
+    from enrichment_core.tagging import rescore_all
+
+    repo = wiring.build_repo(state(ctx).settings)
+    changed = rescore_all(repo)
+    click.echo(f"Scored {repo.count()} experts ({changed} scores changed).")
+
+
+# --- tagging --------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    help="Tagger calls in flight (ENRICH_CONCURRENCY).",
+)
+@click.option(
+    "--rpm", type=click.FloatRange(min=0.1), help="Requests per minute, steady (ENRICH_RPM)."
+)
+@click.option(
+    "--tagger",
+    "tagger_choice",
+    type=click.Choice(["gemini", "local"]),
+    help="Default: gemini when a key is set, else local.",
+)
+@click.pass_context
+def tag(
+    ctx: click.Context, concurrency: int | None, rpm: float | None, tagger_choice: str | None
+) -> None:
+    """Tag every untagged expert with a bio, then rescore everyone.
+
+    Already-tagged experts are skipped (tags are immutable); experts without a bio are never sent
+    to the tagger. Silent on clean success; exits 1 when some expert failed after its retry.
+    """
+    from tqdm import tqdm
+
+    from enrichment_core.tagging import TaggingOptions, TagOutcome, tag_untagged_experts
+
+    settings = state(ctx).settings
+    repo = wiring.build_repo(settings)
+    tagger = wiring.build_tagger(settings, tagger_choice)
+    options = TaggingOptions(
+        concurrency=concurrency or settings.concurrency,
+        rpm=rpm or settings.rpm,
+        call_timeout_s=settings.tag_timeout_s + 5,
+        max_quota_wait_s=settings.max_quota_wait_s,
+    )
+    bar: tqdm[Any] | None = None
+
+    def on_start(total: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=total, desc=f"Tagging with {tagger.name}", unit="expert", file=sys.stderr)
+
+    def on_progress(_outcome: TagOutcome) -> None:
+        if bar is not None:
+            bar.update(1)
+
+    async def run() -> Any:
+        stop = anyio.Event()
+        async with anyio.create_task_group() as group:
+
+            async def on_signal() -> None:
+                with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
+                    async for _ in signals:
+                        stop.set()
+                        return
+
+            group.start_soon(on_signal)
+            report = await tag_untagged_experts(
+                repo, tagger, options, on_start=on_start, on_progress=on_progress, stop=stop
+            )
+            group.cancel_scope.cancel()
+        closer: Callable[[], Any] | None = getattr(tagger, "aclose", None)
+        if closer is not None:
+            await closer()
+        return report
+
+    try:
+        report = anyio.run(run)
+    finally:
+        if bar is not None:
+            bar.close()
+    if report.clean:
+        return
+    click.echo(format_tag_summary(report), err=True)
+    if report.cancelled:
+        sys.exit(EXIT_INTERRUPTED)
+    if report.failed:
+        sys.exit(EXIT_FAILED)
+
+
+def format_tag_summary(report: Any) -> str:
+    lines = [
+        f"Tagging summary ({report.tagger}, {report.seconds:.1f}s): "
+        f"{report.tagged} tagged, {report.skipped_no_bio} skipped (no bio), "
+        f"{len(report.failed)} failed"
+        + (f", {report.rate_limited} rate-limit waits" if report.rate_limited else "")
+        + (f", {report.already_tagged} tagged elsewhere meanwhile" if report.already_tagged else "")
+        + "."
+    ]
+    if report.cancelled:
+        lines.append("Interrupted: what was tagged is saved; run `enrich tag` again to continue.")
+    if report.skipped_no_bio:
+        lines.append(
+            f"{report.skipped_no_bio} experts have no bio: they stay untagged, are scored with 0 tag "
+            "points and are not indexed."
+        )
+    if report.failed:
+        lines.append("Failed experts (still untagged; `enrich tag` retries them):")
+        lines.extend(f"  - {f.username}: {f.reason}" for f in report.failed)
+    return "\n".join(lines)
+
+
+# --- index and search ------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--embedder",
+    "embedder_choice",
+    type=click.Choice(["local", "gemini"]),
+    help="Default: ENRICH_EMBEDDER or local.",
+)
+@click.pass_context
+def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
+    """Rebuild the search index from the tagged experts in the database, verify it, promote it.
+
+    Only texts that changed since the last run are embedded. Never run at API start-up.
+    """
+    from tqdm import tqdm
+
+    from enrichment_core.ingest import ingest as run_ingest
+
+    settings = state(ctx).settings
+    repo = wiring.build_repo(settings)
+    embedder = wiring.build_embedder(settings, embedder_choice)
+    index = wiring.build_index(settings)
+    cache = wiring.build_vector_cache(settings)
+    bar: tqdm[Any] | None = None
+
+    def on_plan(to_embed: int) -> None:
+        nonlocal bar
+        bar = tqdm(
+            total=to_embed, desc=f"Embedding with {embedder.model_id}", unit="text", file=sys.stderr
+        )
+
+    def on_embedded(count: int) -> None:
+        if bar is not None:
+            bar.update(count)
+
+    try:
+        report = run_ingest(repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded)
+    finally:
+        if bar is not None:
+            bar.close()
+    click.echo(
+        f"Indexed {report.indexed} experts (of {report.total} total; {report.untagged} not indexed "
+        f"— untagged). Embedded {report.embedded}, reused {report.reused} cached vectors."
+    )
+    if report.stale_staging_removed:
+        click.echo("Removed a stale staging index left by an interrupted run.", err=True)
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+@click.option(
+    "--embedder",
+    "embedder_choice",
+    type=click.Choice(["local", "gemini"]),
+    help="Must match the embedder that built the index.",
+)
+@click.pass_context
+def search(
+    ctx: click.Context, query: str, k: int, as_json: bool, embedder_choice: str | None
+) -> None:
+    """Find the best experts for QUERY in the promoted index."""
+    from enrichment_core.search import search as run_search
+
+    settings = state(ctx).settings
+    hits = run_search(
+        query,
+        embedder=wiring.build_embedder(settings, embedder_choice),
+        index=wiring.build_index(settings),
+        k=k,
+    )
+    if as_json:
+        click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        return
+    if not hits:
+        click.echo("No experts found.")
+        return
+    for rank, hit in enumerate(hits, 1):
+        r = hit.record
+        title = f" — {r.job_title}" if r.job_title else ""
+        findability = "n/a" if r.findability_score is None else f"{r.findability_score:.1f}"
+        click.echo(f"{rank:>2}. {hit.score:.3f}  {r.name} (@{r.username}){title}")
+        click.echo(f"    tags: {', '.join(r.tags)} | findability {findability}")
+
+
+def hit_json(hit: Any) -> dict[str, Any]:
+    r = hit.record
+    return {
+        "username": r.username,
+        "score": round(float(hit.score), 4),
+        "name": r.name,
+        "job_title": r.job_title,
+        "company": r.company,
+        "tags": list(r.tags),
+        "findability_score": r.findability_score,
+        "profile_url": r.profile_url,
+    }
+
+
+# --- server ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the admin API, the search API and the admin page (/admin) with uvicorn."""
+    import uvicorn
+
+    from entrypoints.api import create_app
+
+    settings = state(ctx).settings
+    if settings.admin_key is None:
+        click.echo(
+            "Warning: ENRICH_ADMIN_KEY is not set; admin routes will refuse every request.",
+            err=True,
+        )
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="enrich")

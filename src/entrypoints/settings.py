@@ -1,0 +1,56 @@
+"""All configuration in one place: environment variables prefixed ``ENRICH_`` (and a ``.env`` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ENRICH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = Field(
+        default="sqlite:///data/experts.db",
+        description="SQLAlchemy URL; SQLite file by default, postgresql+psycopg://... for PostgreSQL.",
+    )
+    index_dir: Path = Field(default=Path("data/index"), description="Where the FAISS index lives.")
+
+    # Tagging
+    tagger: Literal["gemini", "local"] | None = Field(
+        default=None, description="gemini | local; default: gemini when a key is set, else local."
+    )
+    gemini_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ENRICH_GEMINI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY"),
+    )
+    gemini_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ENRICH_GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"),
+        description="Point the Gemini client at a proxy or a local fake.",
+    )
+    tag_model: str = "gemini-2.5-flash"
+    tag_timeout_s: float = Field(default=20.0, gt=0)
+    concurrency: int = Field(default=8, ge=1, le=256)
+    rpm: float = Field(default=600.0, gt=0, description="Tagging requests per minute (steady rate).")
+    max_quota_wait_s: float = Field(
+        default=300.0, ge=0, description="Longest total wait on 429s for one expert before it fails."
+    )
+
+    # Embedding
+    embedder: Literal["local", "gemini"] = "local"
+    embedding_model: str = "gemini-embedding-001"
+    embedding_dimension: int = Field(default=768, ge=128, le=3072)
+
+    # Admin API
+    admin_key: SecretStr | None = None
+    intake_timeout_s: float = Field(default=8.0, gt=0)
+
+    def resolved_tagger(self) -> Literal["gemini", "local"]:
+        if self.tagger is not None:
+            return self.tagger
+        return "gemini" if self.gemini_api_key else "local"

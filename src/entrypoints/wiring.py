@@ -1,0 +1,79 @@
+"""The composition root: settings in, adapters out. The CLI and the API both build from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from entrypoints.settings import Settings
+
+if TYPE_CHECKING:
+    from adapters.faiss_index import FaissVectorIndex
+    from adapters.sql_repo import SqlExpertRepo
+    from adapters.vector_cache import SqliteVectorCache
+    from enrichment_core.ports import Embedder, TagGenerator
+
+
+def build_repo(settings: Settings) -> SqlExpertRepo:
+    from adapters.sql_repo import SqlExpertRepo
+
+    return SqlExpertRepo(settings.database_url)
+
+
+def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
+    """The configured tagger: ``gemini`` when a key is set (or asked for), else the offline one."""
+    kind = choice or settings.resolved_tagger()
+    if kind == "gemini":
+        from adapters.gemini_tagger import GeminiTagGenerator
+        from enrichment_core.errors import TaggerUnavailableError
+
+        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
+        if not key:
+            raise TaggerUnavailableError(
+                "No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+                "or use the offline tagger with --tagger local"
+            )
+        return GeminiTagGenerator(
+            api_key=key,
+            model=settings.tag_model,
+            base_url=settings.gemini_base_url,
+            timeout_s=settings.tag_timeout_s,
+        )
+    from adapters.local_tagger import LocalTagGenerator
+
+    return LocalTagGenerator()
+
+
+def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
+    kind = choice or settings.embedder
+    if kind == "gemini":
+        from adapters.gemini_embedder import GeminiEmbedder
+        from enrichment_core.errors import EmbedderUnavailableError
+
+        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
+        if not key:
+            raise EmbedderUnavailableError(
+                "No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), "
+                "or use the local embedder with --embedder local"
+            )
+        return GeminiEmbedder(
+            api_key=key,
+            model=settings.embedding_model,
+            dimension=settings.embedding_dimension,
+            base_url=settings.gemini_base_url,
+        )
+    from adapters.local_embedder import LocalEmbedder
+
+    return LocalEmbedder()
+
+
+def build_index(settings: Settings) -> FaissVectorIndex:
+    from adapters.faiss_index import FaissVectorIndex
+
+    return FaissVectorIndex(Path(settings.index_dir))
+
+
+def build_vector_cache(settings: Settings) -> SqliteVectorCache:
+    from adapters.vector_cache import SqliteVectorCache
+
+    return SqliteVectorCache(Path(settings.index_dir) / "embeddings-cache.sqlite")

@@ -1,0 +1,138 @@
+"""The contract every ``ExpertRepo`` passes: in-memory, SQLite file and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
+from enrichment_core.experts import Expert, TaggingState, new_expert
+from enrichment_core.ports import ExpertRepo, ExpertSort
+
+NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
+
+
+def expert(username: str, **fields: object) -> Expert:
+    return new_expert(username=username, **fields)
+
+
+class ExpertRepoContract:
+    @pytest.fixture
+    def repo(self) -> ExpertRepo:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def test_add_assigns_an_id_and_round_trips_every_field(self, repo: ExpertRepo) -> None:
+        original = expert(
+            "ada", first_name="Ada", last_name="Lovelace", job_title="Analyst", company="AE Ltd",
+            bio="Bio with ünïcode and 'quotes'", hourly_rate="120.5",
+            profile_url="https://x.example/ada", profile_url_utm="https://x.example/ada?utm=1",
+            category="data",
+        )
+        stored = repo.add(original)
+        assert stored.id is not None
+        assert repo.get("ada") == original
+        assert repo.get_by_id(stored.id) == original
+        assert repo.get("nobody") is None
+        assert repo.get_by_id(999_999) is None
+
+    def test_usernames_are_unique(self, repo: ExpertRepo) -> None:
+        repo.add(expert("ada"))
+        with pytest.raises(DuplicateExpertError):
+            repo.add(expert("ada", bio="another"))
+        assert repo.count() == 1
+
+    def test_add_new_inserts_only_unknown_usernames_and_never_overwrites(self, repo: ExpertRepo) -> None:
+        first = repo.add(expert("ada", bio="original bio"))
+        repo.save_tags(first.id or 0, tags=["x"], tagged_by="t", tagged_at=NOW, findability_score=50.0)
+        inserted = repo.add_new([expert("ada", bio="new bio"), expert("bob"), expert("bob"), expert("cy")])
+        assert [e.username for e in inserted] == ["bob", "cy"]
+        assert all(e.id is not None for e in inserted)
+        kept = repo.get("ada")
+        assert kept is not None and kept.bio == "original bio" and kept.tags == ("x",)
+        assert kept.findability_score == 50.0
+        assert repo.add_new([expert("ada"), expert("bob")]) == []
+        assert repo.count() == 3
+
+    def test_add_new_handles_more_rows_than_one_chunk(self, repo: ExpertRepo) -> None:
+        inserted = repo.add_new([expert(f"user{i}") for i in range(1234)])
+        assert len(inserted) == 1234
+        assert len({e.id for e in inserted}) == 1234
+        assert repo.count() == 1234
+
+    def test_save_tags_writes_tags_producer_time_and_score_together(self, repo: ExpertRepo) -> None:
+        stored = repo.add(expert("ada", bio="bio"))
+        repo.record_tagging_failure(stored.id or 0, error="TransientTaggingError: 503")
+        assert repo.save_tags(
+            stored.id or 0, tags=["tax law", "r&d"], tagged_by="gemini:x", tagged_at=NOW,
+            findability_score=33.3,
+        )
+        got = repo.get("ada")
+        assert got is not None
+        assert got.tags == ("tax law", "r&d")
+        assert got.tagged_by == "gemini:x"
+        assert got.tagged_at == NOW
+        assert got.findability_score == 33.3
+        assert got.tagging_error is None
+        assert got.tagging_state is TaggingState.TAGGED
+
+    def test_tags_are_immutable_once_written(self, repo: ExpertRepo) -> None:
+        stored = repo.add(expert("ada", bio="bio"))
+        assert repo.save_tags(stored.id or 0, tags=["a"], tagged_by="t", tagged_at=NOW, findability_score=1.0)
+        assert not repo.save_tags(stored.id or 0, tags=["b"], tagged_by="u", tagged_at=NOW, findability_score=2.0)
+        got = repo.get("ada")
+        assert got is not None and got.tags == ("a",) and got.findability_score == 1.0
+
+    def test_save_tags_for_an_unknown_expert_raises(self, repo: ExpertRepo) -> None:
+        with pytest.raises(ExpertNotFoundError):
+            repo.save_tags(424242, tags=["a"], tagged_by="t", tagged_at=NOW, findability_score=1.0)
+        with pytest.raises(ExpertNotFoundError):
+            repo.record_tagging_failure(424242, error="x")
+
+    def test_failure_is_recorded_with_an_optional_score(self, repo: ExpertRepo) -> None:
+        stored = repo.add(expert("ada", bio="bio"))
+        repo.record_tagging_failure(stored.id or 0, error="boom", findability_score=12.5)
+        got = repo.get("ada")
+        assert got is not None
+        assert got.tagging_error == "boom" and got.findability_score == 12.5
+        assert got.tagging_state is TaggingState.FAILED
+
+    def test_list_and_count_filter_by_tagged(self, repo: ExpertRepo) -> None:
+        a = repo.add(expert("a", bio="x"))
+        repo.add(expert("b", bio="y"))
+        repo.add(expert("c"))
+        repo.save_tags(a.id or 0, tags=["t"], tagged_by="t", tagged_at=NOW, findability_score=1.0)
+        assert [e.username for e in repo.list_experts()] == ["a", "b", "c"]
+        assert [e.username for e in repo.list_experts(tagged=True)] == ["a"]
+        assert [e.username for e in repo.list_experts(tagged=False)] == ["b", "c"]
+        assert (repo.count(), repo.count(tagged=True), repo.count(tagged=False)) == (3, 1, 2)
+
+    def test_save_scores_updates_only_scores(self, repo: ExpertRepo) -> None:
+        a = repo.add(expert("a", bio="x"))
+        b = repo.add(expert("b"))
+        assert repo.save_scores({a.id or 0: 10.0, b.id or 0: 20.5}) == 2
+        assert repo.save_scores({}) == 0
+        got_a, got_b = repo.get("a"), repo.get("b")
+        assert got_a is not None and got_a.findability_score == 10.0 and got_a.bio == "x"
+        assert got_b is not None and got_b.findability_score == 20.5
+
+    def test_page_filters_by_state_and_sorts(self, repo: ExpertRepo) -> None:
+        tagged = repo.add(expert("tagged", first_name="Zed", bio="x"))
+        failed = repo.add(expert("failed", first_name="Amy", bio="y"))
+        repo.add(expert("pending", first_name="Bob", bio="z"))
+        repo.add(expert("nobio", first_name="Cat"))
+        repo.save_tags(tagged.id or 0, tags=["t"], tagged_by="t", tagged_at=NOW, findability_score=90.0)
+        repo.record_tagging_failure(failed.id or 0, error="e", findability_score=30.0)
+
+        def names(**kw: object) -> list[str]:
+            return [e.username for e in repo.page(**kw).experts]  # type: ignore[arg-type]
+
+        assert names(state=TaggingState.TAGGED) == ["tagged"]
+        assert names(state=TaggingState.FAILED) == ["failed"]
+        assert names(state=TaggingState.PENDING) == ["pending"]
+        assert names(state=TaggingState.NO_BIO) == ["nobio"]
+        assert names(tagged=False) == ["failed", "pending", "nobio"]
+        assert names(sort=ExpertSort.FINDABILITY, descending=True)[:2] == ["tagged", "failed"]
+        assert names(sort=ExpertSort.NAME) == ["failed", "pending", "nobio", "tagged"]
+        page = repo.page(offset=1, limit=2)
+        assert page.total == 4 and [e.username for e in page.experts] == ["failed", "pending"]

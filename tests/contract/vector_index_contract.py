@@ -1,0 +1,129 @@
+"""The contract every ``VectorIndex`` adapter passes.
+
+Subclass ``VectorIndexContract`` and provide an ``open_index`` fixture: a callable returning a
+NEW adapter instance on the SAME storage each time it is called (a writer and a reader, like the
+CLI and a running server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+import numpy as np
+import pytest
+
+from enrichment_core.errors import IndexNotFoundError
+from enrichment_core.ports import IndexManifest, IndexRecord, VectorIndex, Vectors
+
+DIM = 8
+OpenIndex = Callable[[], VectorIndex]
+
+
+def unit_rows(count: int, seed: int) -> Vectors:
+    rows = np.random.default_rng(seed).normal(size=(count, DIM)).astype(np.float32)
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def records_for(ids: Sequence[int], label: str = "v1") -> list[IndexRecord]:
+    return [
+        IndexRecord(
+            id=i,
+            username=f"{label}_user{i}",
+            name=f"Expert {i}",
+            job_title="Tax Attorney" if i % 2 else None,
+            company=None,
+            tags=("tax law", "r&d tax credits"),
+            findability_score=72.5 if i % 3 else None,
+            profile_url=f"https://example.com/{i}",
+            text_hash=f"{i:064x}",
+        )
+        for i in ids
+    ]
+
+
+def manifest_for(count: int, model: str = "fake:hashing") -> IndexManifest:
+    return IndexManifest(
+        embedder_model=model, dimension=DIM, count=count, built_at=datetime(2025, 1, 2, tzinfo=UTC)
+    )
+
+
+def build(index: VectorIndex, ids: Sequence[int], *, seed: int = 1, label: str = "v1") -> Vectors:
+    """Stage, check and promote an index of ``ids``; returns its vectors."""
+    vectors = unit_rows(len(ids), seed)
+    index.discard_staging()
+    index.write_staging(vectors, records_for(ids, label), manifest_for(len(ids)))
+    report = index.inspect_staging()
+    assert report.count == len(ids)
+    index.promote()
+    return vectors
+
+
+class VectorIndexContract:
+    @pytest.fixture
+    def open_index(self) -> OpenIndex:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def test_nothing_promoted_means_no_manifest_and_search_refused(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        assert index.manifest() is None
+        with pytest.raises(IndexNotFoundError, match="enrich ingest"):
+            index.search(unit_rows(1, 0)[0], 3)
+
+    def test_staged_index_reads_back_its_count_dimension_and_ids(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        index.discard_staging()
+        index.write_staging(unit_rows(3, 1), records_for([7, 3, 11]), manifest_for(3))
+        report = index.inspect_staging()
+        assert (report.count, report.dimension, sorted(report.ids)) == (3, DIM, [3, 7, 11])
+
+    def test_staging_is_invisible_until_promoted(self, open_index: OpenIndex) -> None:
+        writer = open_index()
+        writer.write_staging(unit_rows(2, 1), records_for([1, 2]), manifest_for(2))
+        writer.inspect_staging()
+        assert open_index().manifest() is None
+        writer.promote()
+        assert open_index().manifest() == manifest_for(2)
+
+    def test_promoted_index_answers_nearest_first_with_full_records(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        vectors = build(index, [10, 20, 30, 40])
+        hits = index.search(vectors[2], 4)
+        assert [h.record.id for h in hits][0] == 30
+        assert hits[0].score == pytest.approx(1.0, abs=1e-4)
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        assert {h.record for h in hits} == set(records_for([10, 20, 30, 40]))
+
+    def test_k_larger_than_the_index_returns_every_expert_once(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        vectors = build(index, [1, 2, 3])
+        hits = index.search(vectors[0], 50)
+        assert sorted(h.record.id for h in hits) == [1, 2, 3]
+
+    def test_discard_staging_removes_an_unpromoted_build_only(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        vectors = build(index, [1, 2])
+        assert index.discard_staging() is False
+        index.write_staging(unit_rows(1, 9), records_for([99], "v2"), manifest_for(1))
+        assert index.discard_staging() is True
+        assert index.discard_staging() is False
+        reader = open_index()
+        assert reader.manifest() == manifest_for(2)
+        assert reader.search(vectors[1], 1)[0].record.id == 2
+
+    def test_a_second_promotion_replaces_the_first(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        build(index, [1, 2, 3])
+        vectors = build(index, [4, 5], seed=2, label="v2")
+        hits = open_index().search(vectors[0], 10)
+        assert sorted(h.record.id for h in hits) == [4, 5]
+        assert all(h.record.username.startswith("v2_") for h in hits)
+        assert open_index().manifest() == manifest_for(2)
+
+    def test_a_running_reader_picks_up_a_newly_promoted_index(self, open_index: OpenIndex) -> None:
+        writer, reader = open_index(), open_index()
+        first = build(writer, [1, 2, 3])
+        assert reader.search(first[0], 1)[0].record.id == 1
+        second = build(writer, [8, 9], seed=5, label="v2")
+        assert reader.search(second[1], 1)[0].record.id == 9
+        assert reader.manifest() == manifest_for(2)

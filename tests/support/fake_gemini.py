@@ -1,0 +1,417 @@
+"""A wire-faithful fake of the Gemini REST API for contract tests, demos and benchmarks.
+
+The real ``google-genai`` client talks to it unchanged::
+
+    with FakeGemini(rpm=60) as fake:
+        client = genai.Client(api_key="test-key", http_options=types.HttpOptions(
+            base_url=fake.base_url, api_version="v1beta"))
+        fake.script("503", "ok")          # the next two calls: overloaded, then a normal answer
+
+or from a shell (``GOOGLE_GEMINI_BASE_URL`` then points any client at it)::
+
+    python -m tests.support.fake_gemini --port 8765 --rpm 600 --latency 0.3 --error-rate 0.03
+
+Endpoints: ``POST /{v1,v1beta}/models/{model}:generateContent`` (tags derived from the user
+content, see ``fake_gemini_model``) and ``:batchEmbedContents`` (hashed bag-of-words vectors).
+Outcomes, in order of precedence: the FIFO script, the RPM quota (429 with RetryInfo), the
+seeded random error rate (500/503), then a normal answer after ``latency_s``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import re
+import signal
+import socket
+import sys
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from tests.support.fake_gemini_wire import (
+    CONTENT_OUTCOMES,
+    ERROR_STATUSES,
+    Reply,
+    embed_reply,
+    error_reply,
+    format_duration,
+    generate_reply,
+    parse_outcome,
+)
+
+GENERATE = "generateContent"
+EMBED = "batchEmbedContents"
+_ROUTE = re.compile(r"^/(?P<version>v1|v1beta)/models/(?P<model>[^/:]+):(?P<method>\w+)$")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRequest:
+    """One request as the fake received it (kept for assertions)."""
+
+    endpoint: str
+    model: str | None
+    api_version: str | None
+    path: str
+    headers: dict[str, str]
+    body: Any
+    received_at: float
+
+    def texts(self, key: str = "contents") -> list[str]:
+        """The ``text`` of every part under ``key`` (``contents`` or ``systemInstruction``)."""
+        value = self.body.get(key) if isinstance(self.body, dict) else None
+        contents = value if isinstance(value, list) else [value] if value else []
+        return [p.get("text", "") for c in contents for p in (c or {}).get("parts", [])]
+
+
+@dataclass(frozen=True, slots=True)
+class FakeStats:
+    requests: dict[str, int]
+    by_status: dict[int, int]
+    rate_limited: int
+    errors: int
+    outcomes: dict[str, int] = field(default_factory=dict)
+
+
+class FakeGemini:
+    """A local Gemini REST server. Thread-safe; usable as a context manager.
+
+    ``rpm`` limits requests per model within ``rpm_window_s`` (60 s like the real quota; tests
+    shrink it). ``error_rate`` is the share of requests answered 503 (two thirds) or 500 (one
+    third), drawn from a ``seed``-ed RNG. ``api_keys``, when given, is the set of valid keys.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rpm: int | None = None,
+        rpm_window_s: float = 60.0,
+        latency_s: float = 0.0,
+        latency_jitter_s: float = 0.0,
+        error_rate: float = 0.0,
+        seed: int = 0,
+        retry_delay_s: float = 1.5,
+        timeout_sleep_s: float = 30.0,
+        api_keys: Iterable[str] | None = None,
+        history: int = 100,
+        strict_v1: bool = True,
+        verbose: bool = False,
+    ) -> None:
+        self.rpm, self.rpm_window_s = rpm, rpm_window_s
+        self.latency_s, self.latency_jitter_s = latency_s, latency_jitter_s
+        self.error_rate, self.retry_delay_s, self.timeout_sleep_s = error_rate, retry_delay_s, timeout_sleep_s
+        self.strict_v1, self.verbose = strict_v1, verbose
+        self._api_keys = frozenset(api_keys) if api_keys is not None else None
+        self._seed = seed
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._history: deque[RecordedRequest] = deque(maxlen=history)
+        self._reset_state()
+        self._server = _Server((host, port), _Handler, self)
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self._server.server_address[0]}:{self.port}"
+
+    def start(self) -> FakeGemini:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                name=f"fake-gemini-{self.port}", daemon=True,
+            )
+            self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, wake any sleeping "timeout" handler and drop open connections."""
+        self._stopping.set()
+        if self._thread is not None:
+            self._server.shutdown()
+            self._thread.join(timeout=5)
+            self._thread = None
+        self._server.drop_connections()
+        self._server.server_close()
+
+    def __enter__(self) -> FakeGemini:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # --- scripting ---------------------------------------------------------------------------
+
+    def script(self, *outcomes: str, endpoint: str | None = None) -> None:
+        """Queue outcomes for the next calls (FIFO), of one endpoint or (default) any.
+
+        ``ok``, ``timeout`` (sleep ``timeout_sleep_s`` first), ``disconnect`` (close without an
+        answer), ``429`` (RetryInfo ``retry_delay_s``), ``429:0.2s``, ``429_no_details``, any of
+        400/401/403/404/408/500/502/503/504, and for generateContent only: ``invalid_json``,
+        ``truncated`` (MAX_TOKENS), ``empty_tags``, ``wrong_schema``, ``safety``, ``blocked``.
+        """
+        for outcome in outcomes:
+            parse_outcome(outcome)  # raise ValueError now, not in a server thread
+        with self._lock:
+            self._scripts.setdefault(endpoint, deque()).extend(outcomes)
+
+    @property
+    def pending_script(self) -> list[str]:
+        with self._lock:
+            return [o for queue in self._scripts.values() for o in queue]
+
+    @contextlib.contextmanager
+    def slow(self, latency_s: float = 2.0) -> Iterator[FakeGemini]:
+        """Answer every request ``latency_s`` late inside the block (spinners, browser tests)."""
+        previous, self.latency_s = self.latency_s, latency_s
+        try:
+            yield self
+        finally:
+            self.latency_s = previous
+
+    def reset(self) -> None:
+        """Forget scripts, counters, recorded requests and quota windows; keep the settings."""
+        with self._lock:
+            self._reset_state()
+
+    def _reset_state(self) -> None:
+        self._scripts: dict[str | None, deque[str]] = {}
+        self._windows: dict[str, deque[float]] = {}
+        self._requests: Counter[str] = Counter()
+        self._statuses: Counter[int] = Counter()
+        self._outcomes: Counter[str] = Counter()
+        self._history.clear()
+        self._rng = random.Random(self._seed)
+
+    # --- observation -------------------------------------------------------------------------
+
+    def stats(self) -> FakeStats:
+        with self._lock:
+            return FakeStats(
+                requests=dict(self._requests),
+                by_status=dict(self._statuses),
+                rate_limited=self._statuses[429],
+                errors=sum(n for code, n in self._statuses.items() if code != 200),
+                outcomes=dict(self._outcomes),
+            )
+
+    def request_count(self, endpoint: str | None = None) -> int:
+        with self._lock:
+            return self._requests[endpoint] if endpoint else sum(self._requests.values())
+
+    @property
+    def rate_limited_count(self) -> int:
+        return self.stats().rate_limited
+
+    @property
+    def error_count(self) -> int:
+        return self.stats().errors
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """The last ``history`` requests, oldest first."""
+        with self._lock:
+            return list(self._history)
+
+    def last_request(self, endpoint: str | None = None) -> RecordedRequest:
+        for request in reversed(self.requests):
+            if endpoint is None or request.endpoint == endpoint:
+                return request
+        raise LookupError(f"no {endpoint or ''} request was received")
+
+    # --- serving -----------------------------------------------------------------------------
+
+    def dispatch(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Reply:
+        reply = self._answer(method, path, headers, raw)
+        with self._lock:
+            self._statuses[reply.status] += 1
+        return reply
+
+    def _answer(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Reply:
+        url = urlsplit(path)
+        route = _ROUTE.match(url.path)
+        endpoint = route["method"] if route else "other"
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except ValueError:
+            body = None
+        with self._lock:
+            self._requests[endpoint] += 1
+            self._history.append(RecordedRequest(
+                endpoint, route["model"] if route else None, route["version"] if route else None,
+                path, headers, body, time.time(),
+            ))
+        if method != "POST" or route is None or endpoint not in (GENERATE, EMBED):
+            return error_reply(404, f"Method not found: {method} {url.path}")
+        key = headers.get("x-goog-api-key") or parse_qs(url.query).get("key", [""])[0]
+        if not key:
+            return error_reply(403, "Method doesn't allow unregistered callers (callers without "
+                               "established identity). Please use API Key or other form of API "
+                               "consumer identity to call this API.")
+        if self._api_keys is not None and key not in self._api_keys:
+            return error_reply(400, "API key not valid. Please pass a valid API key.", key_invalid=True)
+        if not isinstance(body, dict):
+            return error_reply(400, "Invalid JSON payload received. Expected an object.")
+        if self.strict_v1 and route["version"] == "v1":
+            config = body.get("generationConfig") or {}
+            for name in ("responseSchema", "response_schema", "responseJsonSchema"):
+                if name in config:
+                    return error_reply(400, f'Invalid JSON payload received. Unknown name "{name}" '
+                                       "at 'generation_config': Cannot find field.")
+        outcome = self._next_outcome(endpoint, route["model"])
+        with self._lock:
+            self._outcomes[outcome] += 1
+        name, delay = parse_outcome(outcome)
+        if name == "429_no_details":
+            return error_reply(429)
+        if name == "429":
+            return error_reply(429, retry_delay_s=self.retry_delay_s if delay is None else delay)
+        if name in ERROR_STATUSES:
+            return error_reply(int(name))
+        if name == "disconnect":
+            return Reply(status=0, disconnect=True)
+        self._stopping.wait(self._latency())
+        if name == "timeout":
+            self._stopping.wait(self.timeout_sleep_s)
+        if endpoint == EMBED:
+            return embed_reply(route["model"], body)
+        return generate_reply(route["model"], body, name if name in CONTENT_OUTCOMES else "ok")
+
+    def _next_outcome(self, endpoint: str, model: str) -> str:
+        now = time.monotonic()
+        with self._lock:
+            for key in (endpoint, None):
+                queue = self._scripts.get(key)
+                if queue:
+                    return queue.popleft()
+            if self.rpm is not None:
+                window = self._windows.setdefault(model, deque())
+                while window and now - window[0] >= self.rpm_window_s:
+                    window.popleft()
+                if len(window) >= self.rpm:
+                    wait = self.rpm_window_s - (now - window[0])
+                    return f"429:{format_duration(max(wait, 0.001))}"
+                window.append(now)
+            if self.error_rate and self._rng.random() < self.error_rate:
+                return "503" if self._rng.random() < 2 / 3 else "500"
+        return "ok"
+
+    def _latency(self) -> float:
+        if not self.latency_jitter_s:
+            return self.latency_s
+        with self._lock:
+            return self.latency_s + self._rng.uniform(0, self.latency_jitter_s)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[_Handler], fake: FakeGemini) -> None:
+        super().__init__(address, handler)
+        self.fake = fake
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+
+    def track(self, connection: socket.socket, *, add: bool) -> None:
+        with self._connections_lock:
+            (self._connections.add if add else self._connections.discard)(connection)
+
+    def drop_connections(self) -> None:
+        with self._connections_lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # A client that gave up (timeout test, closed pool) is normal; anything else is a bug.
+        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.server.track(self.connection, add=True)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, add=False)
+        with contextlib.suppress(OSError):
+            super().finish()
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def _serve(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        reply = self.server.fake.dispatch(self.command, self.path, headers, raw)
+        if reply.disconnect:
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.end_headers()
+        self.wfile.write(reply.body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.fake.verbose:
+            super().log_message(format, *args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.support.fake_gemini", description=__doc__.split("\n")[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    parser.add_argument("--rpm", type=int, default=None, help="requests per minute per model")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
+    parser.add_argument("--jitter", type=float, default=0.0, help="extra random latency, seconds")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="share of 500/503 answers")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--slow", action="store_true", help="2.5 s latency (spinner demos)")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    fake = FakeGemini(
+        host=args.host, port=args.port, rpm=args.rpm, error_rate=args.error_rate, seed=args.seed,
+        latency_s=2.5 if args.slow and not args.latency else args.latency,
+        latency_jitter_s=args.jitter, verbose=args.verbose,
+    )
+    done = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: done.set())
+    with fake:
+        print(f"fake Gemini on {fake.base_url} (rpm={args.rpm}, latency={fake.latency_s}s, "
+              f"error rate={args.error_rate:.0%})\nexport GOOGLE_GEMINI_BASE_URL={fake.base_url}",
+              flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()
+    print(f"stopped; {fake.stats()}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
