@@ -132,7 +132,9 @@ def _read_build(build_dir: Path) -> _Build:
             f"{index.ntotal} vectors with other ids"
         )
     if index.d != manifest.dimension:
-        raise _BuildError(f"{INDEX_FILE} has dimension {index.d}, metadata says {manifest.dimension}")
+        raise _BuildError(
+            f"{INDEX_FILE} has dimension {index.d}, metadata says {manifest.dimension}"
+        )
     return _Build(build_dir.name, index, ids, {r.id: r for r in records}, manifest)
 
 
@@ -201,7 +203,9 @@ class FaissVectorIndex:
     ) -> None:
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         if matrix.ndim != 2 or matrix.shape[0] != len(records):
-            raise ValueError(f"{len(records)} records need a ({len(records)}, d) matrix, got {matrix.shape}")
+            raise ValueError(
+                f"{len(records)} records need a ({len(records)}, d) matrix, got {matrix.shape}"
+            )
         matrix = matrix.copy()
         faiss.normalize_L2(matrix)
         index = faiss.IndexIDMap2(faiss.IndexFlatIP(matrix.shape[1]))
@@ -244,7 +248,9 @@ class FaissVectorIndex:
     def promote(self) -> None:
         staged = self._staged_dir()
         if not (staged / INDEX_FILE).is_file() or not (staged / METADATA_FILE).is_file():
-            raise IndexVerificationError(f"the staged build {staged.name} is incomplete; re-run the ingest")
+            raise IndexVerificationError(
+                f"the staged build {staged.name} is incomplete; re-run the ingest"
+            )
         previous = self._pointer_build_or_none()
         pointer = {
             "format": FORMAT,

@@ -260,3 +260,17 @@ GENERIC_WORDS: frozenset[str] = frozenset(
 ROLE_WORDS: frozenset[str] = frozenset(
     ["attorney", "attorneys", "lawyer", "lawyers", "consultant", "consultants", "engineer", "engineers", "developer", "developers", "manager", "managers", "director", "directors", "advisor", "advisors", "adviser", "advisers", "officer", "officers", "analyst", "analysts", "designer", "designers", "writer", "writers", "coach", "coaches", "scientist", "scientists", "practitioner", "practitioners", "surgeon", "surgeons", "nurse", "nurses", "broker", "brokers", "agent", "agents", "recruiter", "recruiters", "freelancer", "freelancers", "assistant", "assistants", "associate", "associates", "partner", "partners", "president", "vp", "ceo", "cto", "cfo", "coo", "cmo", "founder", "cofounder", "co-founder", "executive", "executives", "teacher", "teachers", "tutor", "tutors", "trainer", "trainers", "therapist", "therapists", "physician", "physicians", "doctor", "doctors", "veterinarian", "veterinarians", "vet", "accountant", "accountants", "bookkeeper", "strategist", "strategists", "marketer", "marketers", "researcher", "researchers", "architect", "architects", "planner", "planners", "editor", "editors", "owner", "specialist", "generalist", "contractor", "contractors"]
 )
+
+# Verbs of a bio's sentences ("deploy", "raise", "navigate"): a keyphrase holding one is a clause.
+VERBS: frozenset[str] = frozenset(
+    """
+    achieve assist automate boost collaborate cut deploy develop drive enable execute fill
+    filled grow guide handle hire implement improve increase join joined launch maintain manage
+    measure mentor navigate negotiate optimise optimize oversee prepare raise raised reduce
+    represent representing run scale serve set solve streamline teach transform write wrote
+    """.split()
+)
+# Past participles that do belong in domain terms ("embedded systems", "applied ai").
+PARTICIPLES: frozenset[str] = frozenset(
+    "embedded distributed applied automated managed advanced connected regulated".split()
+)

@@ -112,7 +112,9 @@ def embedder_key(embedder: Embedder) -> str:
 
 def index_record(expert: Expert, hash_: str) -> IndexRecord:
     if expert.id is None:
-        raise ValueError(f"expert {expert.username!r} has no id; only stored experts can be indexed")
+        raise ValueError(
+            f"expert {expert.username!r} has no id; only stored experts can be indexed"
+        )
     return IndexRecord(
         id=expert.id,
         username=expert.username,
@@ -212,7 +214,8 @@ def ingest(
             "run `enrich tag` first, then `enrich ingest`; the current index was left unchanged"
         )
 
-    hashes = [text_hash(t) for t in (texts := [embedding_text(e) for e in experts])]
+    texts = [embedding_text(e) for e in experts]
+    hashes = [text_hash(t) for t in texts]
     vectors, embedded = _vectors_for(
         dict(zip(hashes, texts, strict=True)),
         embedder=embedder,
@@ -249,7 +252,9 @@ def ingest(
     index.promote()
 
     untagged = total - len(records)
-    log.info("Indexed %d experts (of %d total; %d not indexed — untagged)", len(records), total, untagged)
+    log.info(
+        "Indexed %d experts (of %d total; %d not indexed — untagged)", len(records), total, untagged
+    )
     return IngestReport(
         indexed=len(records),
         total=total,

@@ -230,24 +230,24 @@ class _Run:
                 async for expert in queue:
                     await self.process(expert)
 
-        async with anyio.create_task_group() as outer:
+        with receive:
+            async with anyio.create_task_group() as outer:
 
-            async def work_then_finish() -> None:
-                async with anyio.create_task_group() as workers:
-                    for _ in range(min(self.options.concurrency, max(1, len(experts)))):
-                        workers.start_soon(worker)
-                outer.cancel_scope.cancel()
+                async def work_then_finish() -> None:
+                    async with anyio.create_task_group() as workers:
+                        for _ in range(min(self.options.concurrency, max(1, len(experts)))):
+                            workers.start_soon(worker)
+                    outer.cancel_scope.cancel()
 
-            async def watch_stop() -> None:
-                if stop is None:
-                    return
-                await stop.wait()
-                self.report.cancelled = True
-                outer.cancel_scope.cancel()  # in-flight calls end; a started write completes
+                async def watch_stop() -> None:
+                    if stop is None:
+                        return
+                    await stop.wait()
+                    self.report.cancelled = True
+                    outer.cancel_scope.cancel()  # in-flight calls end; a started write completes
 
-            outer.start_soon(work_then_finish)
-            outer.start_soon(watch_stop)
-        receive.close()
+                outer.start_soon(work_then_finish)
+                outer.start_soon(watch_stop)
 
 
 async def tag_untagged_experts(
@@ -281,11 +281,21 @@ async def tag_untagged_experts(
             report.skipped_no_bio += 1
             if on_progress is not None:
                 on_progress(TagOutcome(expert, "no_bio"))
-    await _Run(repo, tagger, options, report, on_progress).run(to_tag, stop)
+    try:
+        await _Run(repo, tagger, options, report, on_progress).run(to_tag, stop)
+    except BaseExceptionGroup as group:
+        # A failure that is not one expert's (the database went away): surface the first cause
+        # rather than a task-group wrapper. What was written stays written.
+        raise _first_leaf(group) from None
     if not report.cancelled:
         report.scored = await anyio.to_thread.run_sync(partial(rescore_all, repo))
     report.seconds = time.monotonic() - started
     return report
+
+
+def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
+    first = group.exceptions[0]
+    return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
 
 
 def rescore_all(repo: ExpertRepo) -> int:

@@ -64,13 +64,17 @@ class VectorIndexContract:
     def open_index(self) -> OpenIndex:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def test_nothing_promoted_means_no_manifest_and_search_refused(self, open_index: OpenIndex) -> None:
+    def test_nothing_promoted_means_no_manifest_and_search_refused(
+        self, open_index: OpenIndex
+    ) -> None:
         index = open_index()
         assert index.manifest() is None
         with pytest.raises(IndexNotFoundError, match="enrich ingest"):
             index.search(unit_rows(1, 0)[0], 3)
 
-    def test_staged_index_reads_back_its_count_dimension_and_ids(self, open_index: OpenIndex) -> None:
+    def test_staged_index_reads_back_its_count_dimension_and_ids(
+        self, open_index: OpenIndex
+    ) -> None:
         index = open_index()
         index.discard_staging()
         index.write_staging(unit_rows(3, 1), records_for([7, 3, 11]), manifest_for(3))
@@ -85,7 +89,9 @@ class VectorIndexContract:
         writer.promote()
         assert open_index().manifest() == manifest_for(2)
 
-    def test_promoted_index_answers_nearest_first_with_full_records(self, open_index: OpenIndex) -> None:
+    def test_promoted_index_answers_nearest_first_with_full_records(
+        self, open_index: OpenIndex
+    ) -> None:
         index = open_index()
         vectors = build(index, [10, 20, 30, 40])
         hits = index.search(vectors[2], 4)

@@ -108,7 +108,11 @@ class FakeGemini:
     ) -> None:
         self.rpm, self.rpm_window_s = rpm, rpm_window_s
         self.latency_s, self.latency_jitter_s = latency_s, latency_jitter_s
-        self.error_rate, self.retry_delay_s, self.timeout_sleep_s = error_rate, retry_delay_s, timeout_sleep_s
+        self.error_rate, self.retry_delay_s, self.timeout_sleep_s = (
+            error_rate,
+            retry_delay_s,
+            timeout_sleep_s,
+        )
         self.strict_v1, self.verbose = strict_v1, verbose
         self._api_keys = frozenset(api_keys) if api_keys is not None else None
         self._seed = seed
@@ -132,8 +136,10 @@ class FakeGemini:
     def start(self) -> FakeGemini:
         if self._thread is None:
             self._thread = threading.Thread(
-                target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                name=f"fake-gemini-{self.port}", daemon=True,
+                target=self._server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name=f"fake-gemini-{self.port}",
+                daemon=True,
             )
             self._thread.start()
         return self
@@ -251,27 +257,42 @@ class FakeGemini:
             body = None
         with self._lock:
             self._requests[endpoint] += 1
-            self._history.append(RecordedRequest(
-                endpoint, route["model"] if route else None, route["version"] if route else None,
-                path, headers, body, time.time(),
-            ))
+            self._history.append(
+                RecordedRequest(
+                    endpoint,
+                    route["model"] if route else None,
+                    route["version"] if route else None,
+                    path,
+                    headers,
+                    body,
+                    time.time(),
+                )
+            )
         if method != "POST" or route is None or endpoint not in (GENERATE, EMBED):
             return error_reply(404, f"Method not found: {method} {url.path}")
         key = headers.get("x-goog-api-key") or parse_qs(url.query).get("key", [""])[0]
         if not key:
-            return error_reply(403, "Method doesn't allow unregistered callers (callers without "
-                               "established identity). Please use API Key or other form of API "
-                               "consumer identity to call this API.")
+            return error_reply(
+                403,
+                "Method doesn't allow unregistered callers (callers without "
+                "established identity). Please use API Key or other form of API "
+                "consumer identity to call this API.",
+            )
         if self._api_keys is not None and key not in self._api_keys:
-            return error_reply(400, "API key not valid. Please pass a valid API key.", key_invalid=True)
+            return error_reply(
+                400, "API key not valid. Please pass a valid API key.", key_invalid=True
+            )
         if not isinstance(body, dict):
             return error_reply(400, "Invalid JSON payload received. Expected an object.")
         if self.strict_v1 and route["version"] == "v1":
             config = body.get("generationConfig") or {}
             for name in ("responseSchema", "response_schema", "responseJsonSchema"):
                 if name in config:
-                    return error_reply(400, f'Invalid JSON payload received. Unknown name "{name}" '
-                                       "at 'generation_config': Cannot find field.")
+                    return error_reply(
+                        400,
+                        f'Invalid JSON payload received. Unknown name "{name}" '
+                        "at 'generation_config': Cannot find field.",
+                    )
         outcome = self._next_outcome(endpoint, route["model"])
         with self._lock:
             self._outcomes[outcome] += 1
@@ -385,7 +406,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.support.fake_gemini", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.support.fake_gemini", description=__doc__.split("\n")[0]
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--rpm", type=int, default=None, help="requests per minute per model")
@@ -397,16 +420,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     fake = FakeGemini(
-        host=args.host, port=args.port, rpm=args.rpm, error_rate=args.error_rate, seed=args.seed,
+        host=args.host,
+        port=args.port,
+        rpm=args.rpm,
+        error_rate=args.error_rate,
+        seed=args.seed,
         latency_s=2.5 if args.slow and not args.latency else args.latency,
-        latency_jitter_s=args.jitter, verbose=args.verbose,
+        latency_jitter_s=args.jitter,
+        verbose=args.verbose,
     )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     with fake:
-        print(f"fake Gemini on {fake.base_url} (rpm={args.rpm}, latency={fake.latency_s}s, "
-              f"error rate={args.error_rate:.0%})\nexport GOOGLE_GEMINI_BASE_URL={fake.base_url}",
-              flush=True)
+        print(
+            f"fake Gemini on {fake.base_url} (rpm={args.rpm}, latency={fake.latency_s}s, "
+            f"error rate={args.error_rate:.0%})\nexport GOOGLE_GEMINI_BASE_URL={fake.base_url}",
+            flush=True,
+        )
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     print(f"stopped; {fake.stats()}", flush=True)

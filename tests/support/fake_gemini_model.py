@@ -57,13 +57,138 @@ VOCABULARY: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 STOPWORDS = frozenset(
-    ["a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been", "being", "both", "but", "by", "can", "could", "do", "does", "for", "from", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "its", "just", "me", "more", "most", "my", "no", "not", "of", "on", "or", "our", "out", "over", "own", "she", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "up", "us", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "will", "with", "would", "you", "your", "years", "year", "experience", "experienced", "expert", "consultant", "consulting", "professional", "help", "helping", "work", "working", "services", "service", "based", "profile", "username", "job", "title", "bio", "tag", "tags", "data", "text", "instructions", "ignore", "previous", "respond", "former", "actually"]
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "being",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "here",
+        "him",
+        "his",
+        "how",
+        "i",
+        "i'm",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "out",
+        "over",
+        "own",
+        "she",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "up",
+        "us",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "years",
+        "year",
+        "experience",
+        "experienced",
+        "expert",
+        "consultant",
+        "consulting",
+        "professional",
+        "help",
+        "helping",
+        "work",
+        "working",
+        "services",
+        "service",
+        "based",
+        "profile",
+        "username",
+        "job",
+        "title",
+        "bio",
+        "tag",
+        "tags",
+        "data",
+        "text",
+        "instructions",
+        "ignore",
+        "previous",
+        "respond",
+        "former",
+        "actually",
+    ]
 )
 
 _TOKEN_RE = re.compile(r"[a-z0-9][a-z0-9&+#]*")
 _ESCAPE_RE = re.compile(r"\\u[0-9a-fA-F]{4}|\\[nrtbf\"\\/]")
 _PATTERNS = tuple(
-    (tag, re.compile("|".join(rf"(?<![a-z0-9]){re.escape(p)}(?:e?s)?(?![a-z0-9])" for p in phrases)))
+    (
+        tag,
+        re.compile("|".join(rf"(?<![a-z0-9]){re.escape(p)}(?:e?s)?(?![a-z0-9])" for p in phrases)),
+    )
     for tag, phrases in VOCABULARY
 )
 
@@ -103,7 +228,7 @@ def derive_tags(text: str) -> list[str]:
         for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
             if len(tags) >= MIN_TAGS:
                 break
-            if word not in taken and not any(word in t for t in taken):
+            if word not in taken:
                 tags.append(word)
                 taken.add(word)
     return tags or ["general"]
@@ -112,16 +237,15 @@ def derive_tags(text: str) -> list[str]:
 def embed(text: str, dimension: int) -> list[float]:
     """A hashed bag-of-words vector of ``dimension`` floats.
 
-    Each content word adds a signed weight at a blake2b-chosen coordinate. Like the real
-    ``gemini-embedding-001``, only full-size (3072) vectors are unit length; smaller ones are not.
+    Each content word adds weight at a blake2b-chosen coordinate (positive only, so words never
+    cancel out into a zero vector). Like the real ``gemini-embedding-001``, only full-size (3072)
+    vectors are unit length; smaller ones are not.
     """
     vector = [0.0] * dimension
     words = tokens(text) or ["<empty>"]
     for word in words:
         digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
-        index = int.from_bytes(digest[:4], "big") % dimension
-        sign = 1.0 if digest[4] & 1 else -1.0
-        vector[index] += sign * 0.25
+        vector[int.from_bytes(digest, "big") % dimension] += 0.25
     if dimension >= 3072:
         norm = math.sqrt(sum(v * v for v in vector))
         vector = [v / norm for v in vector]

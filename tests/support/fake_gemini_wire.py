@@ -83,33 +83,52 @@ def _json(status: int, payload: object) -> Reply:
 
 
 def error_reply(
-    code: int, message: str | None = None, *, retry_delay_s: float | None = None,
+    code: int,
+    message: str | None = None,
+    *,
+    retry_delay_s: float | None = None,
     key_invalid: bool = False,
 ) -> Reply:
     """A Google API error body; a 429 carries RetryInfo only when ``retry_delay_s`` is given."""
     if code == 502:
-        return Reply(status=502, body=_BAD_GATEWAY_HTML.encode(), content_type="text/html; charset=UTF-8")
+        return Reply(
+            status=502, body=_BAD_GATEWAY_HTML.encode(), content_type="text/html; charset=UTF-8"
+        )
     status, default_message = _STATUS[code]
     error: dict[str, Any] = {"code": code, "message": message or default_message, "status": status}
     if key_invalid:
-        error["details"] = [{
-            "@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": "API_KEY_INVALID",
-            "domain": "googleapis.com", "metadata": {"service": "generativelanguage.googleapis.com"},
-        }]
+        error["details"] = [
+            {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": "API_KEY_INVALID",
+                "domain": "googleapis.com",
+                "metadata": {"service": "generativelanguage.googleapis.com"},
+            }
+        ]
     if code == 429 and retry_delay_s is not None:
         error["details"] = [
             {
                 "@type": "type.googleapis.com/google.rpc.QuotaFailure",
-                "violations": [{
-                    "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
-                    "quotaId": "GenerateRequestsPerMinutePerProjectPerModel",
-                }],
+                "violations": [
+                    {
+                        "quotaMetric": "generativelanguage.googleapis.com/generate_content_requests",
+                        "quotaId": "GenerateRequestsPerMinutePerProjectPerModel",
+                    }
+                ],
             },
-            {"@type": "type.googleapis.com/google.rpc.Help", "links": [{
-                "description": "Learn more about Gemini API quotas",
-                "url": "https://ai.google.dev/gemini-api/docs/rate-limits",
-            }]},
-            {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": format_duration(retry_delay_s)},
+            {
+                "@type": "type.googleapis.com/google.rpc.Help",
+                "links": [
+                    {
+                        "description": "Learn more about Gemini API quotas",
+                        "url": "https://ai.google.dev/gemini-api/docs/rate-limits",
+                    }
+                ],
+            },
+            {
+                "@type": "type.googleapis.com/google.rpc.RetryInfo",
+                "retryDelay": format_duration(retry_delay_s),
+            },
         ]
     return _json(code, {"error": error})
 
@@ -118,8 +137,10 @@ def _texts(contents: object) -> list[str]:
     items = contents if isinstance(contents, list) else [contents] if contents else []
     return [
         str(part.get("text", ""))
-        for item in items if isinstance(item, dict) and item.get("role", "user") == "user"
-        for part in item.get("parts") or [] if isinstance(part, dict)
+        for item in items
+        if isinstance(item, dict) and item.get("role", "user") == "user"
+        for part in item.get("parts") or []
+        if isinstance(part, dict)
     ]
 
 
@@ -173,22 +194,36 @@ def embed_reply(model: str, body: dict[str, Any]) -> Reply:
         return error_reply(400, "* BatchEmbedContentsRequest.requests: must not be empty\n")
     if len(requests) > MAX_EMBED_BATCH:
         return error_reply(
-            400, f"* BatchEmbedContentsRequest.requests: at most {MAX_EMBED_BATCH} requests can be in one batch\n"
+            400,
+            f"* BatchEmbedContentsRequest.requests: at most {MAX_EMBED_BATCH} requests can be in one batch\n",
         )
     embeddings = []
     for i, request in enumerate(requests):
         if not isinstance(request, dict):
-            return error_reply(400, f"* BatchEmbedContentsRequest.requests[{i}]: must be an object\n")
+            return error_reply(
+                400, f"* BatchEmbedContentsRequest.requests[{i}]: must be an object\n"
+            )
         if request.get("model") not in (None, f"models/{model}"):
-            return error_reply(400, f"* BatchEmbedContentsRequest.requests[{i}].model: {request['model']} "
-                               f"does not match the URL's model models/{model}\n")
-        dimension = request.get("outputDimensionality", request.get("output_dimensionality")) or MAX_DIMENSION
+            return error_reply(
+                400,
+                f"* BatchEmbedContentsRequest.requests[{i}].model: {request['model']} "
+                f"does not match the URL's model models/{model}\n",
+            )
+        dimension = (
+            request.get("outputDimensionality", request.get("output_dimensionality"))
+            or MAX_DIMENSION
+        )
         if not isinstance(dimension, int) or not 1 <= dimension <= MAX_DIMENSION:
-            return error_reply(400, f"* BatchEmbedContentsRequest.requests[{i}].output_dimensionality: "
-                               f"must be between 1 and {MAX_DIMENSION}, got {dimension!r}\n")
+            return error_reply(
+                400,
+                f"* BatchEmbedContentsRequest.requests[{i}].output_dimensionality: "
+                f"must be between 1 and {MAX_DIMENSION}, got {dimension!r}\n",
+            )
         parts = (request.get("content") or {}).get("parts") or []
         if not parts:
-            return error_reply(400, f"* BatchEmbedContentsRequest.requests[{i}].content.parts: must not be empty\n")
+            return error_reply(
+                400, f"* BatchEmbedContentsRequest.requests[{i}].content.parts: must not be empty\n"
+            )
         text = " ".join(str(p.get("text", "")) for p in parts if isinstance(p, dict))
         embeddings.append({"values": embed(text, dimension)})
     return _json(200, {"embeddings": embeddings})

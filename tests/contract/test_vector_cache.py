@@ -1,0 +1,109 @@
+"""Both ``VectorCache`` adapters pass the same contract; the SQLite one also survives a reopen."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from adapters.vector_cache import InMemoryVectorCache, SqliteVectorCache, default_cache_path
+from enrichment_core.ports import VectorCache
+
+KEY = "fake:hashing@4"
+
+
+def vec(*values: float) -> np.ndarray:
+    return np.array(values, dtype=np.float32)
+
+
+class VectorCacheContract:
+    @pytest.fixture
+    def cache(self) -> VectorCache:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def test_vectors_round_trip_as_float32(self, cache: VectorCache) -> None:
+        cache.put_many(KEY, {"a": vec(0.5, 0.5, 0.5, 0.5), "b": vec(1, 0, 0, 0)})
+        got = cache.get_many(KEY, ["a", "b"])
+        assert set(got) == {"a", "b"}
+        assert got["a"].dtype == np.float32
+        np.testing.assert_array_equal(got["a"], vec(0.5, 0.5, 0.5, 0.5))
+        np.testing.assert_array_equal(got["b"], vec(1, 0, 0, 0))
+
+    def test_missing_hashes_are_absent_not_errors(self, cache: VectorCache) -> None:
+        cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
+        assert set(cache.get_many(KEY, ["a", "nope", "a"])) == {"a"}
+        assert cache.get_many(KEY, []) == {}
+
+    def test_another_embedder_key_never_sees_the_vectors(self, cache: VectorCache) -> None:
+        cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
+        assert cache.get_many("fake:hashing@8", ["a"]) == {}
+        assert cache.get_many("other:model@4", ["a"]) == {}
+        cache.put_many("other:model@4", {"a": vec(0, 1, 0, 0)})
+        np.testing.assert_array_equal(cache.get_many(KEY, ["a"])["a"], vec(1, 0, 0, 0))
+
+    def test_putting_a_hash_again_replaces_it(self, cache: VectorCache) -> None:
+        cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
+        cache.put_many(KEY, {"a": vec(0, 0, 0, 1)})
+        np.testing.assert_array_equal(cache.get_many(KEY, ["a"])["a"], vec(0, 0, 0, 1))
+
+    def test_many_hashes_in_one_call(self, cache: VectorCache) -> None:
+        vectors = {f"h{i}": vec(i, 1, 2, 3) for i in range(1_200)}
+        cache.put_many(KEY, vectors)
+        got = cache.get_many(KEY, list(vectors))
+        assert len(got) == 1_200
+        np.testing.assert_array_equal(got["h1199"], vec(1199, 1, 2, 3))
+
+    def test_returned_vectors_are_copies(self, cache: VectorCache) -> None:
+        cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
+        cache.get_many(KEY, ["a"])["a"][0] = 9.0
+        assert cache.get_many(KEY, ["a"])["a"][0] == 1.0
+
+
+class TestInMemoryVectorCache(VectorCacheContract):
+    @pytest.fixture
+    def cache(self) -> VectorCache:
+        return InMemoryVectorCache()
+
+
+class TestSqliteVectorCache(VectorCacheContract):
+    @pytest.fixture
+    def cache(self, tmp_path: Path) -> Iterator[VectorCache]:
+        with SqliteVectorCache(default_cache_path(tmp_path / "index")) as cache:
+            yield cache
+
+
+def test_sqlite_cache_keeps_vectors_across_processes_reopening_it(tmp_path: Path) -> None:
+    path = default_cache_path(tmp_path)
+    with SqliteVectorCache(path) as cache:
+        cache.put_many(KEY, {"a": vec(1, 2, 3, 4)})
+    with SqliteVectorCache(path) as cache:
+        np.testing.assert_array_equal(cache.get_many(KEY, ["a"])["a"], vec(1, 2, 3, 4))
+        assert cache.count(KEY) == 1
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
+def test_a_damaged_row_is_a_miss_never_a_wrong_vector(tmp_path: Path) -> None:
+    path = default_cache_path(tmp_path)
+    with SqliteVectorCache(path) as cache:
+        cache.put_many(KEY, {"a": vec(1, 2, 3, 4), "b": vec(4, 3, 2, 1)})
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE vectors SET vector = x'0000' WHERE text_hash = 'a'")
+    conn.close()
+    with SqliteVectorCache(path) as cache:
+        assert set(cache.get_many(KEY, ["a", "b"])) == {"b"}
+
+
+def test_an_unreadable_cache_file_is_set_aside_and_replaced(tmp_path: Path) -> None:
+    path = default_cache_path(tmp_path)
+    path.write_bytes(b"this is not a sqlite database" * 100)
+    with SqliteVectorCache(path) as cache:
+        assert cache.get_many(KEY, ["a"]) == {}
+        cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
+        assert cache.count() == 1
+    assert list(tmp_path.glob(f"{path.name}.corrupt-*"))

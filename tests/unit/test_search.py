@@ -1,0 +1,135 @@
+"""The search use case: query validation, index and embedder checks, best hits first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from adapters.faiss_index import FaissVectorIndex
+from adapters.memory_repo import InMemoryExpertRepo
+from adapters.vector_cache import InMemoryVectorCache
+from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError
+from enrichment_core.experts import Expert
+from enrichment_core.ingest import ingest
+from enrichment_core.ports import Embedder
+from enrichment_core.search import MAX_K, MAX_QUERY_CHARS, InvalidQueryError, search
+from tests.contract.embedder_contract import EmbedderContract
+from tests.support.fake_embedder import HashingEmbedder
+
+EXPERTS = [
+    (
+        "taxpro",
+        "Tax attorney advising startups on R&D tax credits.",
+        ("tax law", "r&d tax credits"),
+    ),
+    ("dr_paws", "Veterinary surgeon for dogs and cats.", ("veterinary", "animal surgery")),
+    ("shipit", "Supply chain consultant for logistics and procurement.", ("supply chain",)),
+    ("ml_jane", "Machine learning engineer for NLP systems.", ("machine learning", "nlp")),
+]
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+@pytest.fixture
+def index(tmp_path: Path, embedder: HashingEmbedder) -> FaissVectorIndex:
+    repo = InMemoryExpertRepo(
+        [Expert(username=u, bio=bio, tags=tags, job_title="Consultant") for u, bio, tags in EXPERTS]
+    )
+    index = FaissVectorIndex(tmp_path / "index")
+    ingest(repo, embedder, index, InMemoryVectorCache())
+    return index
+
+
+class TestHashingEmbedderHonoursTheEmbedderContract(EmbedderContract):
+    @pytest.fixture
+    def embedder(self) -> Embedder:
+        return HashingEmbedder()
+
+
+def test_the_best_matching_expert_comes_first(
+    embedder: HashingEmbedder, index: FaissVectorIndex
+) -> None:
+    hits = search(
+        "I need help with R&D tax credits for a startup", embedder=embedder, index=index, k=3
+    )
+    assert hits[0].record.username == "taxpro"
+    assert len(hits) == 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_k_above_the_index_size_returns_everyone(
+    embedder: HashingEmbedder, index: FaissVectorIndex
+) -> None:
+    hits = search("consultant", embedder=embedder, index=index, k=MAX_K)
+    assert sorted(h.record.username for h in hits) == sorted(u for u, _, _ in EXPERTS)
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\n\t", "\x00\x1f"])
+def test_an_empty_query_is_refused_with_an_example(
+    embedder: HashingEmbedder, index: FaissVectorIndex, query: str
+) -> None:
+    with pytest.raises(InvalidQueryError, match="empty.*e.g."):
+        search(query, embedder=embedder, index=index)
+    assert embedder.query_calls == 0
+
+
+def test_an_oversize_query_is_refused(embedder: HashingEmbedder, index: FaissVectorIndex) -> None:
+    with pytest.raises(ValueError, match="at most 1,000"):
+        search("tax " * MAX_QUERY_CHARS, embedder=embedder, index=index)
+
+
+def test_control_characters_and_spacing_do_not_change_the_answer(
+    embedder: HashingEmbedder, index: FaissVectorIndex
+) -> None:
+    clean = search("veterinary surgeon", embedder=embedder, index=index, k=1)
+    messy = search("  veterinary\x00\n\n surgeon\t", embedder=embedder, index=index, k=1)
+    assert clean == messy
+
+
+@pytest.mark.parametrize("k", [0, -1, MAX_K + 1, True, 2.5])
+def test_k_outside_one_to_a_hundred_is_refused(
+    embedder: HashingEmbedder, index: FaissVectorIndex, k: object
+) -> None:
+    with pytest.raises(InvalidQueryError, match="k must be"):
+        search("tax", embedder=embedder, index=index, k=k)  # type: ignore[arg-type]
+
+
+def test_searching_before_any_ingest_says_to_run_ingest(
+    tmp_path: Path, embedder: HashingEmbedder
+) -> None:
+    with pytest.raises(
+        IndexNotFoundError, match=r"no index has been promoted yet: run `enrich ingest`"
+    ):
+        search("tax", embedder=embedder, index=FaissVectorIndex(tmp_path / "empty"))
+
+
+@pytest.mark.parametrize(
+    "other",
+    [HashingEmbedder(model_id="gemini:gemini-embedding-001"), HashingEmbedder(dimension=32)],
+)
+def test_a_query_embedder_other_than_the_indexs_is_refused(
+    index: FaissVectorIndex, other: HashingEmbedder
+) -> None:
+    with pytest.raises(EmbedderMismatchError) as caught:
+        search("tax", embedder=other, index=index)
+    message = str(caught.value)
+    assert "fake:hashing (64 dimensions)" in message
+    assert f"{other.model_id} ({other.dimension} dimensions)" in message
+    assert "re-run `enrich ingest`" in message
+    assert other.query_calls == 0
+
+
+def test_a_newly_promoted_index_is_searched_without_restarting(
+    tmp_path: Path, embedder: HashingEmbedder, index: FaissVectorIndex
+) -> None:
+    assert search("veterinary", embedder=embedder, index=index, k=1)[0].record.username == "dr_paws"
+    repo = InMemoryExpertRepo(
+        [Expert(username="horse_vet", bio="Equine veterinary.", tags=("veterinary",))]
+    )
+    ingest(repo, embedder, FaissVectorIndex(index.index_dir), InMemoryVectorCache())
+    hits = search("veterinary", embedder=embedder, index=index, k=5)
+    assert [h.record.username for h in hits] == ["horse_vet"]
