@@ -108,12 +108,13 @@ _Entry = tuple[genai.Client, AsyncGenerator[None, None]]
 
 
 class LoopClients:
-    """One ``genai.Client`` per running asyncio event loop, closed when that loop shuts down.
+    """The async side of one ``genai.Client`` per running event loop, closed when the loop ends.
 
     Connection pools belong to the loop that opened them. Each loop's client is paired with an
     async-generator "guard" that the loop registers on first iteration: ``asyncio.run()`` (and
-    ``anyio.run()``) finalize it in ``shutdown_asyncgens``, which closes the client's pool while
-    the loop can still run the close. ``aclose()``/``close()`` close them earlier.
+    ``anyio.run()``) finalize it in ``shutdown_asyncgens``, which closes the client's async pool
+    while the loop can still run the close. ``aclose()``/``close()`` close them earlier. Only the
+    async side is managed here: whoever made a client closes its (unused) sync side.
     """
 
     def __init__(self, factory: Callable[[], genai.Client]) -> None:
@@ -121,11 +122,16 @@ class LoopClients:
         self._clients: dict[asyncio.AbstractEventLoop, _Entry] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many loops currently hold an open client."""
+        with self._lock:
+            return len(self._clients)
+
     async def get(self) -> genai.Client:
         loop = asyncio.get_running_loop()
         with self._lock:
             for stale in [other for other in self._clients if other.is_closed()]:
-                self._clients.pop(stale)[0].close()
+                del self._clients[stale]  # its pool died with its loop; nothing left to close
             entry = self._clients.get(loop)
             if entry is not None:
                 return entry[0]
@@ -144,10 +150,7 @@ class LoopClients:
             with self._lock:
                 if self._clients.get(loop, (None,))[0] is client:
                     del self._clients[loop]
-            try:
-                await client.aio.aclose()
-            finally:
-                client.close()
+            await client.aio.aclose()
 
     def _take_all(self) -> dict[asyncio.AbstractEventLoop, _Entry]:
         with self._lock:
@@ -155,23 +158,20 @@ class LoopClients:
         return clients
 
     async def aclose(self) -> None:
-        """Close every loop's client: this loop's now, running loops' in their own thread."""
+        """Close every loop's client: this loop's now, other running loops' in their thread."""
         current = asyncio.get_running_loop()
-        for loop, (client, guard) in self._take_all().items():
+        for loop, (_, guard) in self._take_all().items():
             if loop is current:
                 await guard.aclose()
             elif loop.is_running():
                 await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(guard.aclose(), loop))
-            else:
-                client.close()  # a finished loop's pool cannot be closed any more; GC frees it
+            # an idle loop's guard still closes its pool when that loop shuts down
 
     def close(self) -> None:
-        """Synchronous close. An idle loop's pool is closed by its guard when that loop shuts down."""
-        for loop, (client, guard) in self._take_all().items():
+        """Synchronous close; an idle loop's guard still closes its pool when that loop shuts down."""
+        for loop, (_, guard) in self._take_all().items():
             if loop.is_running() and not _runs_in_this_thread(loop):
                 asyncio.run_coroutine_threadsafe(guard.aclose(), loop)
-            else:
-                client.close()
 
 
 def _runs_in_this_thread(loop: asyncio.AbstractEventLoop) -> bool:

@@ -125,7 +125,8 @@ class GeminiEmbedder:
         except EmbeddingError:
             raise
         except Exception as error:
-            failure = self._failure(error, len(texts))
+            attempts = int(retrying.statistics.get("attempt_number", 1))
+            failure = self._failure(error, len(texts), attempts)
             if failure is None:
                 raise
             raise failure from error
@@ -162,7 +163,7 @@ class GeminiEmbedder:
             wait,
         )
 
-    def _failure(self, error: Exception, count: int) -> EmbeddingError | None:
+    def _failure(self, error: Exception, count: int, attempts: int) -> EmbeddingError | None:
         what = describe(error)
         if isinstance(error, APIError) and is_key_error(error):
             return EmbeddingError(
@@ -175,7 +176,7 @@ class GeminiEmbedder:
             )
         if is_retryable(error):
             return EmbeddingError(
-                f"Gemini embedding of {count} text(s) still failing after retries ({what}); "
+                f"Gemini embedding of {count} text(s) failed {attempts} time(s), last with {what}; "
                 "check the quota and try again later"
             )
         return None

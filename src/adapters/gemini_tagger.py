@@ -182,8 +182,10 @@ class GeminiTagGenerator:
                 else None
             ),
         )
-        self._sync_client: genai.Client | None = self._new_client()  # fails fast without a key
-        self._loop_clients = LoopClients(self._new_client)
+        # Made now so that a missing key fails here; its async side serves the first event loop.
+        self._sync_client: genai.Client | None = self._new_client()
+        self._spare: genai.Client | None = self._sync_client
+        self._loop_clients = LoopClients(self._client_for_a_new_loop)
 
     @property
     def name(self) -> str:
@@ -196,6 +198,10 @@ class GeminiTagGenerator:
             )
         except ValueError as error:
             raise TaggerUnavailableError(f"Gemini tagger: {error} ({MISSING_KEY_HINT})") from None
+
+    def _client_for_a_new_loop(self) -> genai.Client:
+        spare, self._spare = self._spare, None
+        return spare or self._new_client()
 
     async def generate_tags(self, request: TagRequest) -> Sequence[str]:
         client = await self._loop_clients.get()
@@ -238,7 +244,7 @@ class GeminiTagGenerator:
         self._close_sync()
 
     def _close_sync(self) -> None:
-        client, self._sync_client = self._sync_client, None
+        client, self._sync_client, self._spare = self._sync_client, None, None
         if client is not None:
             client.close()
 

@@ -31,27 +31,47 @@ import anyio.to_thread
 import numpy as np
 
 from adapters import local_model
-from adapters.tag_vocabulary import GENERIC_WORDS, ROLE_WORDS, STOPWORDS, VOCABULARY
+from adapters.tag_vocabulary import (
+    GENERIC_WORDS,
+    PARTICIPLES,
+    ROLE_WORDS,
+    STOPWORDS,
+    VERBS,
+    VOCABULARY,
+)
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagRequest, Vectors
 
 MAX_TEXT_CHARS = 3_000
 MIN_TAGS = 3
 MAX_TAGS = 8
-TITLE_WEIGHT = 0.6
+TITLE_WEIGHT = 0.4
 MAX_FREE_CANDIDATES = 16
 # Relevance rules (cosine similarity to the document vector, plus bonuses).
-PHRASE_BONUS = 0.15  # the vocabulary entry appears verbatim in the text
-WORDS_BONUS = 0.07  # all its words appear, in any order
-FREE_MIN_RELEVANCE = 0.55  # a free keyphrase must be at least this relevant...
+PHRASE_BONUS = 0.12  # the vocabulary entry appears verbatim in the text
+WORDS_BONUS = 0.05  # all its words appear, in any order
+FREE_MIN_RELEVANCE = 0.6  # a free keyphrase must be at least this relevant...
 FREE_PENALTY = 0.04  # ...and then still ranks a bit below an equal vocabulary entry
 COVERED_SIMILARITY = 0.8  # a free keyphrase this close to a vocabulary entry is redundant
 DUPLICATE_SIMILARITY = 0.9  # never pick two tags this similar
 MMR_LAMBDA = 0.7
-RELEVANCE_FLOOR = 0.3  # beyond MIN_TAGS, stop below this...
-RELEVANCE_SPREAD = 0.22  # ...or this far below the best tag
+RELEVANCE_FLOOR = 0.4  # beyond MIN_TAGS, stop below this...
+RELEVANCE_SPREAD = 0.15  # ...or this far below the best tag
+FILL_FLOOR = 0.3  # up to MIN_TAGS, take the best tags down to this
+FREE_PER_EXTRA_WORD = 0.03  # longer free keyphrases must be more relevant
+MAX_FREE_TAGS = 2
+HUB_WEIGHT = 0.0
 VOCABULARY_POOL = 40
 _CACHE_LIMIT = 50_000
+
+# Career boilerplate: vocabulary entries close to it match every bio a little (hubs).
+GENERIC_TEXTS = (
+    "I have many years of experience helping clients and businesses succeed.",
+    "Experienced professional consultant and expert advisor.",
+    "I work with companies of all sizes to deliver great results.",
+)
+_vocabulary_lock = threading.Lock()
+_vocabulary_vectors: dict[tuple[str, ...], Vectors] = {}
 
 _RAW_LIMIT = MAX_TEXT_CHARS * 4  # bound the regex work on a hostile, huge bio
 _SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
@@ -62,10 +82,14 @@ _URL_RE = re.compile(
     re.IGNORECASE,
 )
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff<>]")
+_CONTROL_RE = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff<>]"
+)
 _SPACE_RE = re.compile(r"[ \t\r\f\v]+")
 _WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#&'.-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
-_LETTER_RE = re.compile(r"[a-z]")
+_LETTER_RE = re.compile(r"[a-z]", re.IGNORECASE)
+_NAME_SHAPE_RE = re.compile(r"[A-Z0-9+#.]")
+_SEGMENT_RE = re.compile(r"[^\w\s+#&'.-]|(?<!\w)\.|\.(?!\w)|\n")
 
 
 def clean_text(raw: str, *, limit: int = MAX_TEXT_CHARS) -> str:
@@ -96,12 +120,22 @@ def _content_stems(phrase: str) -> list[str]:
 
 
 def _is_keyword(word: str) -> bool:
+    """May this (lowercase) word be part of a free keyphrase?"""
     return (
         len(word) >= 2
         and _LETTER_RE.search(word) is not None
         and word not in STOPWORDS
         and word not in GENERIC_WORDS
+        and word not in ROLE_WORDS
+        and word not in VERBS
+        and not word.endswith("ly")
+        and (not word.endswith("ed") or word in PARTICIPLES)
     )
+
+
+def _looks_like_a_term(word: str, *, starts_segment: bool) -> bool:
+    """A single word makes a tag only when its shape says "name": AWS, PyTorch, C++, Solidity."""
+    return bool(_NAME_SHAPE_RE.search(word[1:])) or (word[0].isupper() and not starts_segment)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,23 +158,24 @@ def _prepare(request: TagRequest) -> _Prepared:
 
 
 def _free_candidates(title: str, text: str) -> tuple[str, ...]:
-    """1-3 word chunks between stopwords, generic words and punctuation, best first."""
+    """1-3 word chunks between stopwords, generic words, verbs and punctuation, best first."""
     stats: dict[str, list[float]] = {}  # phrase -> [count, first position, in title]
     title_lower = title.lower()
     position = 0
-    for segment in re.split(r"[^\w\s+#&'.-]|(?<!\w)\.|\.(?!\w)|\n", text):
-        chunk: list[str] = []
-        for word in [*(w.lower() for w in _WORD_RE.findall(segment)), ""]:
-            if _is_keyword(word):
-                chunk.append(word)
+    for segment in _SEGMENT_RE.split(text):
+        chunk: list[tuple[str, bool]] = []  # (lowercase word, may stand alone as a tag)
+        for index, word in enumerate([*_WORD_RE.findall(segment), ""]):
+            lower = word.lower()
+            if _is_keyword(lower):
+                chunk.append((lower, _looks_like_a_term(word, starts_segment=index == 0)))
                 continue
             for size in (1, 2, 3):
                 for start in range(len(chunk) - size + 1):
                     gram = chunk[start : start + size]
-                    if gram[-1] in ROLE_WORDS or gram[0] in ROLE_WORDS or gram[-1].endswith("ly"):
+                    if size == 1 and not gram[0][1]:
                         continue
-                    phrase = " ".join(gram)
-                    entry = stats.setdefault(phrase, [0.0, float(position), 0.0])
+                    phrase = " ".join(w for w, _ in gram)
+                    entry = stats.setdefault(phrase, [0.0, float(position + start), 0.0])
                     entry[0] += 1
                     entry[2] = float(phrase in title_lower)
             position += len(chunk) + 1
@@ -148,11 +183,10 @@ def _free_candidates(title: str, text: str) -> tuple[str, ...]:
 
     def priority(item: tuple[str, list[float]]) -> tuple[float, float, str]:
         phrase, (count, first, in_title) = item
-        words = phrase.count(" ") + 1
-        return (-(count + 2 * in_title + 0.5 * (words > 1)), first, phrase)
+        return (-(min(count, 3) + 2 * in_title + 0.5 * (" " in phrase)), first, phrase)
 
-    ranked = sorted(stats.items(), key=priority)
-    return tuple(phrase for phrase, _ in ranked[:MAX_FREE_CANDIDATES] if len(phrase) <= 40)
+    ranked = [phrase for phrase, _ in sorted(stats.items(), key=priority) if len(phrase) <= 40]
+    return tuple(ranked[:MAX_FREE_CANDIDATES])
 
 
 class LocalTagGenerator:
@@ -161,7 +195,9 @@ class LocalTagGenerator:
     def __init__(self, vocabulary: Sequence[str] = VOCABULARY) -> None:
         self._vocabulary = tuple(dict.fromkeys(vocabulary))
         self._vocab_stems = [" " + " ".join(_content_stems(v)) + " " for v in self._vocabulary]
+        self._known = frozenset(self._vocabulary)
         self._vocab_vectors: Vectors | None = None
+        self._hub: Vectors | None = None
         self._cache: dict[str, Vectors] = {}
         self._lock = threading.Lock()
 
@@ -184,7 +220,8 @@ class LocalTagGenerator:
         vocab = self._vocabulary_vectors()
         texts = _encode([p.text for p in prepared])
         short = self._short_vectors(
-            [p.title for p in prepared if p.title] + [c for p in prepared for c in p.candidates]
+            [p.title for p in prepared if p.title]
+            + [c for p in prepared for c in p.candidates if c not in self._known]
         )
         results = []
         for item, text_vector in zip(prepared, texts, strict=True):
@@ -196,10 +233,13 @@ class LocalTagGenerator:
     # --- embeddings ---------------------------------------------------------------------------
 
     def _vocabulary_vectors(self) -> Vectors:
+        """The vocabulary's vectors, embedded once per process (shared by every instance)."""
         if self._vocab_vectors is None:
-            with self._lock:
-                if self._vocab_vectors is None:
-                    self._vocab_vectors = _encode(self._vocabulary)
+            with _vocabulary_lock:
+                vectors = _vocabulary_vectors.get(self._vocabulary)
+                if vectors is None:
+                    vectors = _vocabulary_vectors[self._vocabulary] = _encode(self._vocabulary)
+            self._vocab_vectors = vectors
         return self._vocab_vectors
 
     def _short_vectors(self, phrases: Sequence[str]) -> dict[str, Vectors]:
@@ -222,7 +262,7 @@ class LocalTagGenerator:
     def _select(
         self, item: _Prepared, doc: Vectors, vocab: Vectors, short: dict[str, Vectors]
     ) -> list[str]:
-        relevance = vocab @ doc
+        relevance = vocab @ doc - HUB_WEIGHT * self._hubness(vocab)
         for i, stems in enumerate(self._vocab_stems):
             if stems in item.stem_line:
                 relevance[i] += PHRASE_BONUS
@@ -233,39 +273,61 @@ class LocalTagGenerator:
         scores = [float(relevance[i]) for i in top]
         vectors = [vocab[i] for i in top]
         pool_matrix = vocab[top]
-        for phrase in item.candidates:
-            vector = short[phrase]
-            score = float(vector @ doc)
-            if phrase in names or score < FREE_MIN_RELEVANCE:
+        free_words: set[str] = set()
+        free = sorted(
+            ((float(short[p] @ doc), p) for p in item.candidates if p not in self._known),
+            key=lambda pair: (-pair[0], pair[1]),
+        )
+        for score, phrase in free:
+            words = set(phrase.split())
+            needed = FREE_MIN_RELEVANCE + FREE_PER_EXTRA_WORD * (len(words) - 1)
+            if score < needed or words & free_words:
                 continue
-            if float(np.max(pool_matrix @ vector)) >= COVERED_SIMILARITY:
+            free_words |= words  # overlapping n-grams of one chunk: the best one speaks for all
+            if float(np.max(pool_matrix @ short[phrase])) >= COVERED_SIMILARITY:
                 continue
             names.append(phrase)
             scores.append(score - FREE_PENALTY)
-            vectors.append(vector)
-        return _mmr(names, np.asarray(scores), np.stack(vectors))
+            vectors.append(short[phrase])
+        return _mmr(names, np.asarray(scores), np.stack(vectors), free_from=len(top))
+
+    def _hubness(self, vocab: Vectors) -> Vectors:
+        """How close each entry sits to a generic career text: hubs match every bio a little."""
+        if self._hub is None:
+            generic = _encode(GENERIC_TEXTS).mean(axis=0)
+            self._hub = vocab @ (generic / np.linalg.norm(generic))
+        return self._hub
 
 
-def _mmr(names: Sequence[str], scores: np.ndarray, vectors: Vectors) -> list[str]:
-    """Maximal marginal relevance: relevant, mutually different tags, best first."""
+def _mmr(names: Sequence[str], scores: np.ndarray, vectors: Vectors, *, free_from: int) -> list[str]:
+    """Maximal marginal relevance among the relevant tags: relevant, mutually different, best first.
+
+    Relevant means within ``RELEVANCE_SPREAD`` of the best and above ``RELEVANCE_FLOOR``; when
+    fewer than ``MIN_TAGS`` are, the best of the rest above ``FILL_FLOOR`` fill up. At most
+    ``MAX_FREE_TAGS`` free keyphrases (indexes from ``free_from`` on) are taken.
+    """
+    cutoff = max(RELEVANCE_FLOOR, float(scores.max()) - RELEVANCE_SPREAD)
+    ranked = sorted(range(len(names)), key=lambda i: (-scores[i], names[i]))
+    remaining = [i for i in ranked if scores[i] >= cutoff]
+    if len(remaining) < MIN_TAGS:
+        remaining = [i for i in ranked if scores[i] >= FILL_FLOOR][:MIN_TAGS] or ranked[:1]
     similarity = vectors @ vectors.T
-    best = float(scores.max())
-    cutoff = max(RELEVANCE_FLOOR, best - RELEVANCE_SPREAD)
     chosen: list[int] = []
-    remaining = list(range(len(names)))
+    free_taken = 0
     while remaining and len(chosen) < MAX_TAGS:
-        if chosen:
-            redundancy = similarity[np.ix_(remaining, chosen)].max(axis=1)
-        else:
-            redundancy = np.zeros(len(remaining))
+        redundancy = (
+            similarity[np.ix_(remaining, chosen)].max(axis=1) if chosen else np.zeros(len(remaining))
+        )
         mmr = MMR_LAMBDA * scores[remaining] - (1 - MMR_LAMBDA) * redundancy
         order = sorted(range(len(remaining)), key=lambda k: (-mmr[k], names[remaining[k]]))
         pick = next((k for k in order if redundancy[k] < DUPLICATE_SIMILARITY), None)
         if pick is None:
             break
         index = remaining.pop(pick)
-        if len(chosen) >= MIN_TAGS and scores[index] < cutoff:
-            break
+        if index >= free_from:
+            if free_taken == MAX_FREE_TAGS:
+                continue
+            free_taken += 1
         chosen.append(index)
     return [names[i] for i in chosen]
 

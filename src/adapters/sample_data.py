@@ -14,32 +14,15 @@ import os
 import random
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from adapters.sample_vocabulary import (
-    CITIES,
-    DOMAINS,
-    ENGAGEMENT_LENGTHS,
-    FIRST_NAMES,
-    LAST_NAMES,
-    SIDE_ACTIVITIES,
-    WORKING_STYLE_FIRST,
-    WORKING_STYLE_THIRD,
-    Domain,
-)
+from adapters import sample_vocabulary as vocab
+from adapters.csv_import import COLUMNS
+from adapters.sample_vocabulary import Domain
 
-SAMPLE_COLUMNS: tuple[str, ...] = (
-    "username",
-    "first_name",
-    "last_name",
-    "job_title",
-    "company",
-    "bio",
-    "hourly_rate",
-    "profile_url",
-    "profile_url_utm",
-    "category",
-)
+SAMPLE_COLUMNS: tuple[str, ...] = COLUMNS  # exactly what ``read_experts_csv`` reads
 PROFILE_BASE_URL = "https://experts.example.com/"
 UTM_QUERY = "?utm_source=directory&utm_medium=profile"
 
@@ -49,57 +32,9 @@ P_NO_UTM, P_NO_COMPANY, P_INDEPENDENT = 0.08, 0.03, 0.10
 P_SHORT_BIO, P_LONG_BIO, P_CARD_BIO = 0.09, 0.10, 0.12
 SHORT_BIO, MEDIUM_BIO, LONG_BIO = (40, 150), (200, 900), (1000, 2500)
 
-_INTRO_FIRST = (
-    "I'm {a_title} with {years} years of experience in {spec} and {spec2}.",
-    "I am {a_title}{at_company}, focused on {spec} for {client}.",
-    "Hi, I'm {first}. For the last {years} years I have worked on {spec}, mostly for {client}.",
-    "{title}{at_company}. I help {client} with {spec} and {spec2}.",
-)
-_INTRO_THIRD = (
-    "{full} is {a_title}{at_company}, specializing in {spec} and {spec2}.",
-    "{full} has {years} years of experience in {spec}, most recently as {a_title}{at_company}.",
-    "With more than {years} years in {industry}, {full} advises {client} on {spec}.",
-    "{full} ({title}) works on {spec} and {spec2} for {client}.",
-)
-_BODY_FIRST = (
-    "Before {joining}, I spent {years2} years at {employer}.",
-    "Earlier in my career I worked at {employer2}.",
-    "My clients include {client2} and {client3}.",
-    "I hold {cred}.",
-    "I have {achievement}.",
-    "One recent highlight: I have {achievement2}.",
-    "Most of my work is in {industry} and {industry2}.",
-    "Ask me about {spec3}, {spec4} or {tool}.",
-    "Day to day I work with {tool} and {tool2}.",
-    "I'm based in {city} and work with clients across {region}.",
-    "Outside client work I {side}.",
-    "Engagements range from a one-hour call to a {length} project.",
-    "I also hold {cred2}.",
-)
-_BODY_THIRD = (
-    "Before {joining}, {first} spent {years2} years at {employer}.",
-    "Earlier, {first} worked at {employer2}.",
-    "Notable clients include {client2} and {client3}.",
-    "{first} holds {cred}.",
-    "{first} has {achievement}.",
-    "Most recently, {first} has {achievement2}.",
-    "Industries served: {industry}, {industry2} and {industry3}.",
-    "Typical questions: {spec3}, {spec4} and {tool}.",
-    "{first} works daily with {tool} and {tool2}.",
-    "Based in {city}, {first} works with clients across {region}.",
-    "Outside client work, {first} {side}.",
-    "{first} takes on anything from a one-hour call to a {length} engagement.",
-    "{first} also holds {cred2}.",
-)
-_SHORT = (
-    "{title} focused on {spec}.",
-    "{spec_cap} for {client}. {years}+ years of experience.",
-    "I help {client} with {spec}.",
-    "{spec_cap} and {spec2}. Based in {city}.",
-    "{years} years in {spec}; previously at {employer}.",
-    "{title}{at_company}: {spec}.",
-)
 _ACRONYM_AN = "AEFHILMNORSX"  # letters whose spoken name starts with a vowel sound
+_MILLIONS = ("1.5", "2", "3.5", "5", "8", "12", "20", "35", "60", "120")
+_T = TypeVar("_T")
 
 
 def generate_sample_experts(count: int = 1558, *, seed: int = 7) -> list[dict[str, str]]:
@@ -107,9 +42,8 @@ def generate_sample_experts(count: int = 1558, *, seed: int = 7) -> list[dict[st
     if count < 0:
         raise ValueError(f"count must be zero or more, not {count}")
     rng = random.Random(seed)
-    domains = _allocate_domains(count, rng)
     taken: set[str] = set()  # membership only: iteration order never matters
-    return [_row(rng, domain, taken) for domain in domains]
+    return [_row(rng, domain, taken) for domain in _allocate_domains(count, rng)]
 
 
 def write_sample_csv(path: str | os.PathLike[str], *, count: int = 1558, seed: int = 7) -> int:
@@ -135,33 +69,51 @@ def write_sample_csv(path: str | os.PathLike[str], *, count: int = 1558, seed: i
     return len(rows)
 
 
+def _int(rng: random.Random, low: int, high: int) -> int:
+    return low + int(rng.random() * (high - low + 1))
+
+
+def _pick(rng: random.Random, items: Sequence[_T]) -> _T:
+    return items[int(rng.random() * len(items))]
+
+
+def _sample(rng: random.Random, items: Sequence[_T], k: int) -> list[_T]:
+    """``k`` distinct items in random order (a partial Fisher-Yates shuffle)."""
+    pool = list(items)
+    for i in range(k):
+        j = i + int(rng.random() * (len(pool) - i))
+        pool[i], pool[j] = pool[j], pool[i]
+    return pool[:k]
+
+
 def _allocate_domains(count: int, rng: random.Random) -> list[Domain]:
     """Share ``count`` rows among the domains by weight (largest remainder), then shuffle."""
-    total = sum(domain.weight for domain in DOMAINS)
-    quotas = [count * domain.weight / total for domain in DOMAINS]
+    total = sum(domain.weight for domain in vocab.DOMAINS)
+    quotas = [count * domain.weight / total for domain in vocab.DOMAINS]
     seats = [int(quota) for quota in quotas]
-    by_remainder = sorted(range(len(DOMAINS)), key=lambda i: (seats[i] - quotas[i], i))
+    by_remainder = sorted(range(len(vocab.DOMAINS)), key=lambda i: (seats[i] - quotas[i], i))
     for i in by_remainder[: count - sum(seats)]:
         seats[i] += 1
-    allocated = [domain for domain, n in zip(DOMAINS, seats, strict=True) for _ in range(n)]
-    rng.shuffle(allocated)
-    return allocated
+    allocated = [domain for domain, n in zip(vocab.DOMAINS, seats, strict=True) for _ in range(n)]
+    return _sample(rng, allocated, len(allocated))
 
 
 def _row(rng: random.Random, domain: Domain, taken: set[str]) -> dict[str, str]:
-    first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+    first, last = _pick(rng, vocab.FIRST_NAMES), _pick(rng, vocab.LAST_NAMES)
     username = _username(rng, first, last, taken)
-    title = rng.choice(domain.titles)
-    company = rng.choice(domain.companies).format(
-        last=rng.choice(LAST_NAMES), last2=rng.choice(LAST_NAMES)
-    )
+    title = _pick(rng, domain.titles)
     independent = rng.random() < P_INDEPENDENT
     if independent:
-        company = rng.choice(("Independent", "Self-employed", "Freelance"))
+        company = _pick(rng, ("Independent", "Self-employed", "Freelance"))
     elif rng.random() < P_NO_COMPANY:
         company = ""
-    slots = _slots(rng, domain, first, f"{first} {last}", title, company, independent)
-    bio = "" if rng.random() < P_NO_BIO else _bio(rng, domain, slots)
+    else:
+        company = _pick(rng, domain.companies).format(
+            last=_pick(rng, vocab.LAST_NAMES), last2=_pick(rng, vocab.LAST_NAMES)
+        )
+    bio = ""
+    if rng.random() >= P_NO_BIO:
+        bio = _bio(rng, domain, _slots(rng, domain, first, last, title, company, independent))
     url = "" if rng.random() < P_NO_URL else PROFILE_BASE_URL + username
     return {
         "username": username,
@@ -179,18 +131,21 @@ def _row(rng: random.Random, domain: Domain, taken: set[str]) -> dict[str, str]:
 
 def _username(rng: random.Random, first: str, last: str, taken: set[str]) -> str:
     f, la = _ascii_slug(first), _ascii_slug(last)
-    base = rng.choice((f + la, f"{f}.{la}", f[0] + la, f"{f}_{la}", la + f[0], f"{la}.{f}"))
-    name = base if rng.random() < 0.6 else f"{base}{rng.randint(1, 99)}"
+    base = _pick(rng, (f + la, f"{f}.{la}", f[0] + la, f"{f}_{la}", la + f[0], f"{la}.{f}"))
+    name = base if rng.random() < 0.6 else f"{base}{_int(rng, 1, 99)}"
     while name in taken:
-        name = f"{base}{rng.randint(1, 999)}"
+        name = f"{base}{_int(rng, 1, 999)}"
     taken.add(name)
     return name
 
 
 def _ascii_slug(name: str) -> str:
-    folded = name.lower().translate(str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l"}))
+    folded = name.lower().translate(_FOLD)
     ascii_only = unicodedata.normalize("NFKD", folded).encode("ascii", "ignore").decode()
     return "".join(ch for ch in ascii_only if ch.isalnum())
+
+
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l"})
 
 
 def _rate(rng: random.Random, domain: Domain) -> str:
@@ -212,66 +167,63 @@ def _article(title: str) -> str:
     return f"{'an' if vowel else 'a'} {title}"
 
 
+def _without_article(text: str) -> str:
+    return text.removeprefix("the ").removeprefix("an ").removeprefix("a ")
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _slots(
     rng: random.Random,
     domain: Domain,
     first: str,
-    full: str,
+    last: str,
     title: str,
     company: str,
     independent: bool,
 ) -> dict[str, str]:
     """Every value a bio template may use, drawn once per expert (no repeats within a bio)."""
-    specs = rng.sample(domain.specialties, 4)
-    clients = rng.sample(domain.clients, 3)
-    industries = rng.sample(domain.industries, 3)
-    employers = rng.sample(domain.employers, 2)
-    creds = rng.sample(domain.credentials, 2)
-    tools = rng.sample(domain.tools, 2)
-    achievements = [_fill_numbers(rng, a) for a in rng.sample(domain.achievements, 6)]
-    city, region = rng.choice(CITIES)
-    voice = rng.randrange(2)
-    side = rng.choice(SIDE_ACTIVITIES)[voice].format(spec=specs[1], industry=industries[0])
     if independent:
         at_company, joining = " working independently", "going independent"
+    elif company:
+        at_company, joining = f" at {company}", f"joining {company}"
     else:
-        at_company, joining = (
-            (f" at {company}", f"joining {company}") if company else ("", "this role")
-        )
-    slots = {
-        "first": first,
-        "full": full,
-        "title": title,
-        "a_title": _article(title),
-        "at_company": at_company,
-        "joining": joining,
-        "years": str(rng.randint(3, 32)),
-        "years2": str(rng.randint(2, 12)),
-        "city": city,
-        "region": region,
-        "side": side,
-        "length": rng.choice(ENGAGEMENT_LENGTHS),
-        "voice": "third" if voice else "first",
-        "spec_cap": specs[0][:1].upper() + specs[0][1:],
-        "achievement_list": "\n".join(f"- {a[:1].upper()}{a[1:]}" for a in achievements[2:]),
+        at_company, joining = "", "this role"
+    years = _int(rng, 3, 32)
+    city, region = _pick(rng, vocab.CITIES)
+    third = rng.random() < 0.5
+    slots = {"first": first, "full": f"{first} {last}", "title": title, "a_title": _article(title)}
+    slots |= {"at_company": at_company, "joining": joining, "city": city, "region": region}
+    slots |= {"years": str(years), "years2": str(_int(rng, 2, max(2, min(12, years - 1))))}
+    slots |= {
+        "voice": "third" if third else "first",
+        "length": _pick(rng, vocab.ENGAGEMENT_LENGTHS),
     }
-    for key, values in (
-        ("spec", specs),
-        ("client", clients),
-        ("industry", industries),
-        ("employer", employers),
-        ("cred", creds),
-        ("tool", tools),
-        ("achievement", achievements),
+    for key, values, k in (
+        ("spec", domain.specialties, 4),
+        ("client", domain.clients, 3),
+        ("industry", domain.industries, 3),
+        ("employer", domain.employers, 2),
+        ("cred", domain.credentials, 2),
+        ("tool", domain.tools, 2),
+        ("achievement", domain.achievements, 6),
     ):
-        for i, value in enumerate(values):
+        for i, value in enumerate(_sample(rng, values, k)):
             slots[key if i == 0 else f"{key}{i + 1}"] = value
+    for i in range(1, 7):
+        key = "achievement" if i == 1 else f"achievement{i}"
+        slots[key] = slots[key].format(
+            n=_int(rng, 6, 48), m=_pick(rng, _MILLIONS), pct=_int(rng, 12, 55)
+        )
+    side = _pick(rng, vocab.SIDE_ACTIVITIES)[1 if third else 0]
+    slots["side"] = side.format(spec=slots["spec2"], industry=slots["industry"])
+    slots["spec_cap"] = _capital(slots["spec"])
+    slots["achievement_list"] = "\n".join(
+        f"- {_capital(slots[f'achievement{i}'])}" for i in range(3, 7)
+    )
     return slots
-
-
-def _fill_numbers(rng: random.Random, template: str) -> str:
-    millions = rng.choice(("1.5", "2", "3.5", "5", "8", "12", "20", "35", "60", "120"))
-    return template.format(n=rng.randint(6, 48), m=millions, pct=rng.randint(12, 55))
 
 
 def _bio(rng: random.Random, domain: Domain, slots: dict[str, str]) -> str:
@@ -282,26 +234,25 @@ def _bio(rng: random.Random, domain: Domain, slots: dict[str, str]) -> str:
         return _long_bio(rng, slots)
     if band < P_SHORT_BIO + P_LONG_BIO + P_CARD_BIO:
         return _card_bio(slots, domain)
-    return _prose_bio(rng, slots, rng.randint(*MEDIUM_BIO), MEDIUM_BIO[1])
+    return _prose_bio(rng, slots, _int(rng, *MEDIUM_BIO), MEDIUM_BIO[1])
 
 
 def _short_bio(rng: random.Random, slots: dict[str, str]) -> str:
     low, high = SHORT_BIO
-    for template in rng.sample(_SHORT, len(_SHORT)):
+    for template in _sample(rng, vocab.SHORT_BIOS, len(vocab.SHORT_BIOS)):
         text = template.format(**slots)
         if len(text) < low:
             text += f" Based in {slots['city']}."
         if low <= len(text) <= high:
             return text
-    return f"{slots['spec_cap']}. {slots['years']} years of experience."[:high]
+    return f"{slots['spec_cap']}: {slots['years']} years of experience."[:high]
 
 
 def _sentences(rng: random.Random, slots: dict[str, str]) -> tuple[str, list[str]]:
     third = slots["voice"] == "third"
-    intro = rng.choice(_INTRO_THIRD if third else _INTRO_FIRST).format(**slots)
-    body = list(_BODY_THIRD if third else _BODY_FIRST)
-    rng.shuffle(body)
-    return intro, [sentence.format(**slots) for sentence in body]
+    intro = _pick(rng, vocab.INTRO_THIRD if third else vocab.INTRO_FIRST).format(**slots)
+    body = vocab.BODY_THIRD if third else vocab.BODY_FIRST
+    return intro, [sentence.format(**slots) for sentence in _sample(rng, body, len(body))]
 
 
 def _prose_bio(rng: random.Random, slots: dict[str, str], target: int, limit: int) -> str:
@@ -316,38 +267,46 @@ def _prose_bio(rng: random.Random, slots: dict[str, str], target: int, limit: in
 
 
 def _long_bio(rng: random.Random, slots: dict[str, str]) -> str:
+    """Several paragraphs: prose, a list of selected work, then how the expert works."""
     low, high = LONG_BIO
-    target = rng.randint(low, high)
+    target = _int(rng, low, high)
     intro, body = _sentences(rng, slots)
-    style = WORKING_STYLE_THIRD if slots["voice"] == "third" else WORKING_STYLE_FIRST
-    extra = [s.format(**slots) + "." for s in rng.sample(style, len(style))]
-    heading = "Selected work:" if slots["voice"] == "first" else "Selected engagements:"
+    third = slots["voice"] == "third"
+    style = vocab.WORKING_STYLE_THIRD if third else vocab.WORKING_STYLE_FIRST
+    closing = [s.format(**slots) + "." for s in _sample(rng, style, len(style))]
+    cases = [
+        c.format(**slots) for c in (vocab.CASE_STUDIES_THIRD if third else vocab.CASE_STUDIES_FIRST)
+    ]
+    work = f"{'Selected engagements' if third else 'Selected work'}:\n{slots['achievement_list']}"
     paragraphs: list[list[str]] = [[intro]]
-    pieces = [*body, f"{heading}\n{slots['achievement_list']}", *extra]
     length = len(intro)
-    for piece in pieces:
+    for piece in [*body, cases[0], work, cases[1], *closing]:
         if length >= target:
             break
-        if length + 2 + len(piece) > high:
+        current = paragraphs[-1]
+        new_paragraph = "\n" in piece or not current or len(current) >= _int(rng, 3, 5)
+        new_paragraph = new_paragraph or piece in cases
+        added = len(piece) + (2 if new_paragraph else 1)  # "\n\n" or " " before it
+        if length + added > high:
             continue
-        if "\n" in piece or len(paragraphs[-1]) >= rng.randint(3, 5):
+        if new_paragraph and current:
             paragraphs.append([])
         paragraphs[-1].append(piece)
-        if "\n" in piece:  # a list stands alone as its own paragraph
+        length += added
+        if "\n" in piece or piece in cases:  # stands alone as its own paragraph
             paragraphs.append([])
-        length = len("\n\n".join(" ".join(p) for p in paragraphs if p))
     return "\n\n".join(" ".join(p) for p in paragraphs if p)
 
 
 def _card_bio(slots: dict[str, str], domain: Domain) -> str:
     """A profile-card style bio: labelled lines rather than prose."""
-    headline = f"{slots['title']}{slots['at_company']} | {slots['years']}+ years"
-    lines = (
-        headline,
-        f"Specialties: {slots['spec']}, {slots['spec2']}, {slots['spec3']}",
-        f"Industries: {slots['industry']}, {slots['industry2']}",
-        f"Credentials: {slots['cred'][:1].upper()}{slots['cred'][1:]}",
-        f"Clients: {slots['client']}; {slots['client2']}",
-        f"Based in {slots['city']} ({domain.name})",
+    return "\n".join(
+        (
+            f"{slots['title']}{slots['at_company']} | {slots['years']}+ years",
+            f"Specialties: {slots['spec']}, {slots['spec2']}, {slots['spec3']}",
+            f"Industries: {slots['industry']}, {slots['industry2']}",
+            f"Credentials: {_capital(_without_article(slots['cred']))}",
+            f"Clients: {slots['client']}; {slots['client2']}",
+            f"Based in {slots['city']} ({domain.name})",
+        )
     )
-    return "\n".join(lines)

@@ -232,7 +232,7 @@ DOMAINS: tuple[Domain, ...] = (
         credentials="Google Ads certification; HubSpot Inbound Marketing certification;"
         "an MBA in marketing; Meta Blueprint certification; the Chartered Marketer designation",
         industries="consumer goods; software; travel; hospitality; education technology; retail",
-        achievements="grew organic traffic by {pct}% in twelve months;"
+        achievements="grown organic traffic by {pct}% in twelve months;"
         "managed more than ${m} million in annual ad spend;"
         "launched {n} products into new markets;"
         "built an email program with {n},000 subscribers;"
@@ -676,7 +676,7 @@ DOMAINS: tuple[Domain, ...] = (
         "the SAFe Product Owner certification",
         industries="SaaS; fintech; marketplaces; health tech; consumer apps; developer tools",
         achievements="launched {n} products from zero to one;"
-        "grew activation by {pct}% with a redesigned onboarding;"
+        "grown activation by {pct}% with a redesigned onboarding;"
         "led pricing changes that lifted revenue by {pct}%; built a product team of {n};"
         "run discovery interviews with more than {n}0 customers;"
         "shipped a developer platform used by {n},000 developers",
@@ -845,4 +845,77 @@ WORKING_STYLE_THIRD: tuple[str, ...] = _items(
     "{first} offers fixed-scope projects as well as hourly advisory calls;"
     "{first} has worked with clients in more than a dozen countries;"
     "{first} is available for short calls, workshops and longer engagements"
+)
+
+# Bio templates. Every intro and short bio names a specialty ({spec}), so each bio carries its
+# domain's vocabulary. Slots are listed in ``adapters.sample_data._slots``.
+INTRO_FIRST: tuple[str, ...] = (
+    "I'm {a_title} with {years} years of experience in {spec} and {spec2}.",
+    "I am {a_title}{at_company}, focused on {spec} for {client}.",
+    "Hi, I'm {first}. For the last {years} years I have worked on {spec}, mostly for {client}.",
+    "{title}{at_company}. I help {client} with {spec} and {spec2}.",
+)
+INTRO_THIRD: tuple[str, ...] = (
+    "{full} is {a_title}{at_company}, specializing in {spec} and {spec2}.",
+    "{full} has {years} years of experience in {spec}, most recently as {a_title}{at_company}.",
+    "With more than {years} years in {industry}, {full} advises {client} on {spec}.",
+    "{full} ({title}) works on {spec} and {spec2} for {client}.",
+)
+BODY_FIRST: tuple[str, ...] = (
+    "Before {joining}, I spent {years2} years at {employer}.",
+    "Earlier in my career I worked at {employer2}.",
+    "My clients include {client2} and {client3}.",
+    "I hold {cred}.",
+    "I have {achievement}.",
+    "One recent highlight: I have {achievement2}.",
+    "Most of my work is in {industry} and {industry2}.",
+    "Ask me about {spec3}, {spec4} or {tool}.",
+    "Day to day I work with {tool} and {tool2}.",
+    "I'm based in {city} and work with clients across {region}.",
+    "Outside client work I {side}.",
+    "Engagements range from a one-hour call to a {length} project.",
+    "I also hold {cred2}.",
+)
+BODY_THIRD: tuple[str, ...] = (
+    "Before {joining}, {first} spent {years2} years at {employer}.",
+    "Earlier, {first} worked at {employer2}.",
+    "Notable clients include {client2} and {client3}.",
+    "{first} holds {cred}.",
+    "{first} has {achievement}.",
+    "Most recently, {first} has {achievement2}.",
+    "Industries served: {industry}, {industry2} and {industry3}.",
+    "Typical questions: {spec3}, {spec4} and {tool}.",
+    "{first} works daily with {tool} and {tool2}.",
+    "Based in {city}, {first} works with clients across {region}.",
+    "Outside client work, {first} {side}.",
+    "{first} takes on anything from a one-hour call to a {length} engagement.",
+    "{first} also holds {cred2}.",
+)
+SHORT_BIOS: tuple[str, ...] = (
+    "{title} focused on {spec}.",
+    "{spec_cap} for {client}. {years}+ years of experience.",
+    "I help {client} with {spec}.",
+    "{spec_cap} and {spec2}. Based in {city}.",
+    "{years} years in {spec}; previously at {employer}.",
+    "{title}{at_company}: {spec}.",
+)
+
+# Paragraphs that only long bios use.
+CASE_STUDIES_FIRST: tuple[str, ...] = (
+    "My clients are usually {client} with a question about {spec2}. We begin with a short "
+    "diagnostic, agree on the questions that matter most, and then work through them in weekly "
+    "sessions. At the end the team has a written plan, the templates behind it, and a clear view "
+    "of the risks that are specific to {industry}.",
+    "Areas of focus: {spec}, {spec2}, {spec3} and {spec4}. I am most useful where these meet "
+    "{industry}: the rules are specific, the stakes are high, and an outside view saves months "
+    "of trial and error.",
+)
+CASE_STUDIES_THIRD: tuple[str, ...] = (
+    "A typical engagement with {first} starts with a short diagnostic of the client's {spec2} "
+    "needs, followed by weekly working sessions with the team. Clients come away with a written "
+    "plan, the templates behind it, and a clear view of the risks that are specific to "
+    "{industry}.",
+    "Areas of focus: {spec}, {spec2}, {spec3} and {spec4}. {first} is most useful where these "
+    "meet {industry}, where the rules are specific and an outside view saves months of trial and "
+    "error.",
 )

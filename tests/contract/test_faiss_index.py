@@ -127,3 +127,13 @@ def test_concurrent_searches_during_promotions_never_fail(tmp_path: Path) -> Non
     for thread in threads:
         thread.join()
     assert errors == []
+
+
+def test_searching_leaves_the_callers_openmp_setting_alone(tmp_path: Path) -> None:
+    import faiss
+
+    vectors = build(FaissVectorIndex(tmp_path), [1, 2])
+    before = faiss.omp_get_max_threads()
+    for threads in (1, 2, None):
+        FaissVectorIndex(tmp_path, search_threads=threads).search(vectors[0], 1)
+        assert faiss.omp_get_max_threads() == before

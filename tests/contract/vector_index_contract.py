@@ -95,7 +95,7 @@ class VectorIndexContract:
         index = open_index()
         vectors = build(index, [10, 20, 30, 40])
         hits = index.search(vectors[2], 4)
-        assert [h.record.id for h in hits][0] == 30
+        assert hits[0].record.id == 30
         assert hits[0].score == pytest.approx(1.0, abs=1e-4)
         assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
         assert {h.record for h in hits} == set(records_for([10, 20, 30, 40]))

@@ -25,17 +25,15 @@ import json
 import random
 import re
 import signal
-import socket
-import sys
 import threading
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.fake_gemini_http import ReplyServer
 from tests.support.fake_gemini_wire import (
     CONTENT_OUTCOMES,
     ERROR_STATUSES,
@@ -113,46 +111,33 @@ class FakeGemini:
             retry_delay_s,
             timeout_sleep_s,
         )
-        self.strict_v1, self.verbose = strict_v1, verbose
+        self.strict_v1 = strict_v1
         self._api_keys = frozenset(api_keys) if api_keys is not None else None
         self._seed = seed
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._history: deque[RecordedRequest] = deque(maxlen=history)
         self._reset_state()
-        self._server = _Server((host, port), _Handler, self)
-        self._thread: threading.Thread | None = None
+        self._server = ReplyServer((host, port), self.dispatch, verbose=verbose)
 
     # --- lifecycle ---------------------------------------------------------------------------
 
     @property
     def port(self) -> int:
-        return int(self._server.server_address[1])
+        return self._server.port
 
     @property
     def base_url(self) -> str:
         return f"http://{self._server.server_address[0]}:{self.port}"
 
     def start(self) -> FakeGemini:
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name=f"fake-gemini-{self.port}",
-                daemon=True,
-            )
-            self._thread.start()
+        self._server.start()
         return self
 
     def stop(self) -> None:
         """Stop serving, wake any sleeping "timeout" handler and drop open connections."""
         self._stopping.set()
-        if self._thread is not None:
-            self._server.shutdown()
-            self._thread.join(timeout=5)
-            self._thread = None
-        self._server.drop_connections()
-        self._server.server_close()
+        self._server.stop()
 
     def __enter__(self) -> FakeGemini:
         return self.start()
@@ -336,73 +321,6 @@ class FakeGemini:
             return self.latency_s
         with self._lock:
             return self.latency_s + self._rng.uniform(0, self.latency_jitter_s)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
-
-    def __init__(self, address: tuple[str, int], handler: type[_Handler], fake: FakeGemini) -> None:
-        super().__init__(address, handler)
-        self.fake = fake
-        self._connections: set[socket.socket] = set()
-        self._connections_lock = threading.Lock()
-
-    def track(self, connection: socket.socket, *, add: bool) -> None:
-        with self._connections_lock:
-            (self._connections.add if add else self._connections.discard)(connection)
-
-    def drop_connections(self) -> None:
-        with self._connections_lock:
-            connections, self._connections = self._connections, set()
-        for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        # A client that gave up (timeout test, closed pool) is normal; anything else is a bug.
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    server: _Server
-
-    def setup(self) -> None:
-        super().setup()
-        self.server.track(self.connection, add=True)
-
-    def finish(self) -> None:
-        self.server.track(self.connection, add=False)
-        with contextlib.suppress(OSError):
-            super().finish()
-
-    def do_POST(self) -> None:
-        self._serve()
-
-    def do_GET(self) -> None:
-        self._serve()
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        headers = {k.lower(): v for k, v in self.headers.items()}
-        reply = self.server.fake.dispatch(self.command, self.path, headers, raw)
-        if reply.disconnect:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.send_response(reply.status)
-        self.send_header("Content-Type", reply.content_type)
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.fake.verbose:
-            super().log_message(format, *args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,7 +72,7 @@ def test_k_above_the_index_size_returns_everyone(
 def test_an_empty_query_is_refused_with_an_example(
     embedder: HashingEmbedder, index: FaissVectorIndex, query: str
 ) -> None:
-    with pytest.raises(InvalidQueryError, match="empty.*e.g."):
+    with pytest.raises(InvalidQueryError, match=r"empty.*e\.g\."):
         search(query, embedder=embedder, index=index)
     assert embedder.query_calls == 0
 

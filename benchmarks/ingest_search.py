@@ -1,0 +1,211 @@
+"""Benchmark: ingest (full, unchanged re-run, 5% edited) and search latency, with peak memory.
+
+    python benchmarks/ingest_search.py [--experts 1558] [--queries 300] [--embedder local|hashing]
+        [--no-memory]
+
+Experts come from ``adapters.sample_data`` (synthetic ones if it is missing), tagged from their
+category and job title, in an ``InMemoryExpertRepo`` (so the figures are the ingest's own, not a
+database's). The embedder is the local all-MiniLM-L6-v2 model when it is installed, otherwise the
+hashing fake (said so in the output). Index and cache live in a temporary directory.
+
+Ratios are against the full ingest measured in the same run: an unchanged re-run should cost a
+small fraction of it (no text is embedded), a 5% edit about 5% of the embedding work plus the
+fixed cost of writing and verifying the index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.support (the hashing fallback)
+
+from adapters.faiss_index import FaissVectorIndex  # noqa: E402
+from adapters.memory_repo import InMemoryExpertRepo  # noqa: E402
+from adapters.vector_cache import SqliteVectorCache, default_cache_path  # noqa: E402
+from enrichment_core.experts import Expert, new_expert  # noqa: E402
+from enrichment_core.ingest import IngestReport, ingest  # noqa: E402
+from enrichment_core.ports import Embedder  # noqa: E402
+from enrichment_core.search import search  # noqa: E402
+from tests.support.fake_embedder import HashingEmbedder  # noqa: E402
+
+QUERY_TEMPLATES = [
+    "I need help with {tag}",
+    "{tag} for a startup",
+    "looking for an experienced {title}",
+    "who can advise us on {tag} in {category}",
+    "{title} with {tag} experience for a one-hour call",
+    "best {category} consultant",
+]
+
+
+def load_rows(count: int) -> tuple[list[dict[str, str]], str]:
+    try:
+        from adapters.sample_data import generate_sample_experts
+    except ImportError:
+        rng = random.Random(7)
+        cats = ["Tax", "Veterinary", "Logistics", "Machine Learning", "Marketing", "Law"]
+        rows = []
+        for n in range(count):
+            cat = cats[n % len(cats)]
+            bio = "" if n % 10 == 0 else f"{cat} specialist, {rng.randint(3, 30)} years, case {n}."
+            rows.append(
+                {"username": f"u{n}", "job_title": f"{cat} Consultant", "bio": bio, "category": cat}
+            )
+        return rows, "synthetic rows (adapters.sample_data not importable)"
+    return generate_sample_experts(count, seed=7), "adapters.sample_data.generate_sample_experts"
+
+
+def tag_rows(rows: list[dict[str, str]]) -> list[Expert]:
+    """Experts with a bio get tags from their category and job title (no LLM in a benchmark)."""
+    experts = []
+    for row in rows:
+        expert = new_expert(**row)
+        if expert.has_bio:
+            tags = [t for t in (expert.category, expert.job_title) if t]
+            expert = expert.with_changes(
+                tags=tuple(dict.fromkeys(t.lower() for t in tags)) or ("general",)
+            )
+        experts.append(expert)
+    return experts
+
+
+def pick_embedder(choice: str) -> tuple[Embedder, str]:
+    if choice == "local":
+        try:
+            from adapters.local_embedder import LocalEmbedder
+
+            embedder = LocalEmbedder()
+            started = time.perf_counter()
+            embedder.embed_query("warm up")
+            return (
+                embedder,
+                f"{embedder.model_id} (model load {time.perf_counter() - started:.1f} s, not counted)",
+            )
+        except Exception as exc:
+            print(f"!! local embedder unavailable ({exc}); using the hashing fake instead")
+    embedder = HashingEmbedder(dimension=384)
+    return embedder, f"{embedder.model_id} (fake: figures show the pipeline, not a model)"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def make_queries(experts: list[Expert], count: int) -> list[str]:
+    rng = random.Random(11)
+    tagged = [e for e in experts if e.tags]
+    queries = []
+    for _ in range(count):
+        e = rng.choice(tagged)
+        queries.append(
+            rng.choice(QUERY_TEMPLATES).format(
+                tag=rng.choice(e.tags or ("advice",)),
+                title=(e.job_title or "consultant").lower(),
+                category=(e.category or "business").lower(),
+            )
+        )
+    return queries
+
+
+def edit_five_percent(experts: list[Expert]) -> tuple[list[Expert], int]:
+    rng = random.Random(5)
+    tagged_positions = [i for i, e in enumerate(experts) if e.tags]
+    chosen = rng.sample(tagged_positions, max(1, len(tagged_positions) // 20))
+    edited = list(experts)
+    for i in chosen:
+        edited[i] = edited[i].with_changes(bio=f"{edited[i].bio} Now also advising remote teams.")
+    return edited, len(chosen)
+
+
+def run_ingest(experts: list[Expert], embedder: Embedder, index_dir: Path) -> IngestReport:
+    with SqliteVectorCache(default_cache_path(index_dir)) as cache:
+        return ingest(InMemoryExpertRepo(experts), embedder, FaissVectorIndex(index_dir), cache)
+
+
+def line(label: str, report: IngestReport, base: float | None = None) -> None:
+    ratio = f"  ratio {report.seconds / base:6.3f} of full" if base else ""
+    rate = report.indexed / report.seconds if report.seconds else float("inf")
+    print(
+        f"{label:<22} {report.seconds:8.2f} s  {rate:9.0f} experts/s  "
+        f"embedded {report.embedded:5d}  reused {report.reused:5d}{ratio}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--experts", type=int, default=1558)
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--embedder", choices=["local", "hashing"], default="local")
+    parser.add_argument("--no-memory", action="store_true", help="skip the traced memory pass")
+    args = parser.parse_args()
+
+    rows, source = load_rows(args.experts)
+    experts = tag_rows(rows)
+    embedder, described = pick_embedder(args.embedder)
+    tagged = sum(1 for e in experts if e.tags)
+    print(
+        f"experts: {len(experts)} from {source}; {tagged} tagged, {len(experts) - tagged} untagged"
+    )
+    print(f"embedder: {described}\n")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        index_dir = Path(tmp) / "index"
+        full = run_ingest(experts, embedder, index_dir)
+        line("full ingest", full)
+        line("unchanged re-run", run_ingest(experts, embedder, index_dir), full.seconds)
+        edited, n_edited = edit_five_percent(experts)
+        line(f"5% edited ({n_edited})", run_ingest(edited, embedder, index_dir), full.seconds)
+
+        index = FaissVectorIndex(index_dir)
+        queries = make_queries(experts, args.queries)
+        search("warm up", embedder=embedder, index=index)
+        latencies, index_only = [], []
+        for query in queries:
+            started = time.perf_counter()
+            search(query, embedder=embedder, index=index, k=10)
+            latencies.append((time.perf_counter() - started) * 1000)
+        vectors = [embedder.embed_query(q) for q in queries]
+        for vector in vectors:
+            started = time.perf_counter()
+            index.search(vector, 10)
+            index_only.append((time.perf_counter() - started) * 1000)
+        total = sum(latencies) / 1000
+        print(
+            f"\nsearch ({len(queries)} queries, k=10): p50 {statistics.median(latencies):.2f} ms  "
+            f"p99 {percentile(latencies, 99):.2f} ms  {len(queries) / total:.0f} queries/s"
+        )
+        print(
+            f"  of which the index:   p50 {statistics.median(index_only):.3f} ms  "
+            f"p99 {percentile(index_only, 99):.3f} ms  (the rest is embedding the query)"
+        )
+
+    if not args.no_memory:
+        with tempfile.TemporaryDirectory() as tmp:
+            tracemalloc.start()
+            traced = run_ingest(experts, embedder, Path(tmp) / "index")
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+        print(
+            f"\npeak traced Python/numpy memory, full ingest: {peak / 2**20:.1f} MiB "
+            f"({traced.indexed} vectors of {traced.dimension} floats = "
+            f"{traced.indexed * traced.dimension * 4 / 2**20:.1f} MiB)"
+        )
+    usage: Any = resource.getrusage(resource.RUSAGE_SELF)
+    print(f"peak RSS of the whole process (model included): {usage.ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

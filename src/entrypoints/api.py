@@ -1,0 +1,253 @@
+"""The HTTP adapter: ``create_app(settings)`` builds the FastAPI app (admin API, search, admin page).
+
+Routes (the routers themselves live in ``api_routes`` and can be mounted by other services):
+
+    POST /api/admin/experts             add an expert, tagged and scored synchronously  (admin)
+    GET  /api/admin/experts             list experts: paging, state filter, sorting     (admin)
+    GET  /api/admin/experts/{username}  one expert                                      (admin)
+    GET  /api/search?q=...&k=...        search the promoted index                       (public)
+    GET  /healthz                       database, index and embedder status             (public)
+    GET  /admin                         the admin page (static HTML + JS)
+
+The promoted index is loaded at start-up, never built here; without one, search answers 503 and
+the rest keeps working, and an index promoted later by ``enrich ingest`` is picked up without a
+restart (the index adapter reloads on change).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import FastAPI, Response
+from fastapi.responses import FileResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from enrichment_core.errors import EnrichmentError
+from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
+from entrypoints import wiring
+from entrypoints.api_errors import install_error_handlers
+from entrypoints.api_routes import (
+    ADMIN_KEY_ENV,
+    ApiServices,
+    create_admin_router,
+    create_search_router,
+)
+from entrypoints.api_schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
+from entrypoints.settings import Settings
+
+log = logging.getLogger("entrypoints.api")
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ADMIN_PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+_WARM_UP_REQUEST = TagRequest(
+    username="warm-up", job_title="Tax attorney", bio="Warm-up: R&D tax credits for startups."
+)
+
+
+class _SecurityHeaders:
+    """nosniff everywhere; a strict Content-Security-Policy on the admin page and its assets."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_page = str(scope.get("path", "")).startswith("/admin")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                if is_page:
+                    headers.setdefault("Content-Security-Policy", ADMIN_PAGE_CSP)
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _index_status(services: ApiServices) -> IndexHealth:
+    try:
+        manifest = services.index.manifest()
+    except EnrichmentError as exc:
+        return IndexHealth(loaded=False, problem=str(exc))
+    if manifest is None:
+        return IndexHealth(
+            loaded=False, problem="no index has been promoted yet: run `enrich ingest`"
+        )
+    return IndexHealth(
+        loaded=True,
+        count=manifest.count,
+        embedder_model=manifest.embedder_model,
+        dimension=manifest.dimension,
+        built_at=manifest.built_at,
+    )
+
+
+def _database_status(services: ApiServices) -> DatabaseHealth:
+    try:
+        return DatabaseHealth(ok=True, experts=services.repo.count())
+    except Exception as exc:  # any failure means "not healthy"; say which
+        log.warning("health check: database unavailable: %s", exc)
+        return DatabaseHealth(ok=False, problem=f"{type(exc).__name__}: {exc}"[:300])
+
+
+async def health(services: ApiServices) -> tuple[Health, int]:
+    database = await anyio.to_thread.run_sync(_database_status, services)
+    index = await anyio.to_thread.run_sync(_index_status, services)
+    embedder = services.embedder
+    matches = None
+    if index.loaded:
+        matches = (index.embedder_model, index.dimension) == (embedder.model_id, embedder.dimension)
+    status = "down" if not database.ok else "ok" if index.loaded and matches else "degraded"
+    report = Health(
+        status=status,
+        database=database,
+        index=index,
+        embedder=EmbedderHealth(
+            model_id=embedder.model_id, dimension=embedder.dimension, matches_index=matches
+        ),
+        admin_key_configured=services.admin_secret() is not None,
+    )
+    return report, 503 if status == "down" else 200
+
+
+async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> None:
+    """Load the local model in the background so the first intake/search is not the slow one."""
+    started = time.monotonic()
+    try:
+        if embedder:
+            await anyio.to_thread.run_sync(services.embedder.embed_query, "warm-up")
+        if tagger:
+            await services.tagger.generate_tags(_WARM_UP_REQUEST)
+    except Exception as exc:  # best effort: the first real request will report the problem
+        log.warning("warm-up of the local model failed: %s", exc)
+        return
+    log.info("local model warmed up in %.1fs", time.monotonic() - started)
+
+
+def build_services(
+    settings: Settings,
+    *,
+    repo: ExpertRepo | None = None,
+    tagger: TagGenerator | None = None,
+    embedder: Embedder | None = None,
+    index: VectorIndex | None = None,
+    retry_delay_s: float = 1.0,
+) -> ApiServices:
+    """The ports from ``settings`` (through ``entrypoints.wiring``), unless given."""
+    return ApiServices(
+        repo=repo if repo is not None else wiring.build_repo(settings),
+        tagger=tagger if tagger is not None else wiring.build_tagger(settings),
+        embedder=embedder if embedder is not None else wiring.build_embedder(settings),
+        index=index if index is not None else wiring.build_index(settings),
+        admin_key=settings.admin_key,
+        intake_timeout_s=settings.intake_timeout_s,
+        retry_timeout_s=settings.tag_timeout_s + 5,
+        retry_delay_s=retry_delay_s,
+    )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    repo: ExpertRepo | None = None,
+    tagger: TagGenerator | None = None,
+    embedder: Embedder | None = None,
+    index: VectorIndex | None = None,
+    retry_delay_s: float = 1.0,
+    warm_up: bool = True,
+) -> FastAPI:
+    """The whole HTTP service. Ports not given are built from ``settings`` with ``wiring``.
+
+    ``retry_delay_s`` is the pause before a background tagging retry; ``warm_up`` loads the
+    local model at start-up (in the background) when the tagger or embedder built here is local.
+    """
+    settings = settings or Settings()
+    services = build_services(
+        settings, repo=repo, tagger=tagger, embedder=embedder, index=index,
+        retry_delay_s=retry_delay_s,
+    )  # fmt: skip
+    warm_tagger = warm_up and tagger is None and settings.resolved_tagger() == "local"
+    warm_embedder = warm_up and embedder is None and settings.embedder == "local"
+    closers: list[Callable[[], Any]] = []
+    if tagger is None and (closer := getattr(services.tagger, "aclose", None)) is not None:
+        closers.append(closer)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if services.admin_secret() is None:
+            log.warning(
+                "%s is not set: every admin route answers 503 until you set it and restart",
+                ADMIN_KEY_ENV,
+            )
+        status = await anyio.to_thread.run_sync(_index_status, services)  # loads, never builds
+        if status.loaded:
+            log.info("search index loaded: %s experts (%s)", status.count, status.embedder_model)
+        else:
+            log.warning("search is unavailable (503) until an index is promoted: %s", status.problem)
+        async with anyio.create_task_group() as group:
+            if warm_tagger or (warm_embedder and status.loaded):
+                group.start_soon(
+                    partial(
+                        _warm_up,
+                        services,
+                        tagger=warm_tagger,
+                        embedder=warm_embedder and status.loaded,
+                    )
+                )
+            yield
+            group.cancel_scope.cancel()
+        for close in closers:
+            await close()
+
+    app = FastAPI(
+        title="Expert enrichment",
+        summary="Admin intake with synchronous tagging, expert listing and semantic search.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    app.add_middleware(_SecurityHeaders)
+    install_error_handlers(app)
+    app.include_router(create_admin_router(services), prefix="/api/admin")
+    app.include_router(create_search_router(services), prefix="/api")
+
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The database is unavailable"}},
+        tags=["health"],
+        summary="Database, index and embedder status",
+    )
+    async def healthz(response: Response) -> Health:
+        report, status_code = await health(services)
+        response.status_code = status_code
+        return report
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "admin.html", media_type="text/html")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/admin")
+
+    app.mount("/admin/static", StaticFiles(directory=STATIC_DIR), name="admin-static")
+    return app

@@ -1,0 +1,330 @@
+"""The mountable routers: admin (intake, listing) and search, over the core's use cases.
+
+Each router is built from an ``ApiServices`` and carries everything it needs (its admin-key
+check, its body-size limit, the translation of domain errors to HTTP statuses), so another
+FastAPI service can include it under its own prefix and dependencies::
+
+    services = ApiServices(repo=..., tagger=..., embedder=..., index=..., admin_key="...")
+    app.include_router(create_admin_router(services), prefix="/internal/experts",
+                       dependencies=[Depends(my_staff_only)])
+    app.include_router(create_search_router(services), prefix="/api")
+    install_error_handlers(app)  # optional: the one JSON error shape for the whole app
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, Security
+from fastapi.routing import APIRoute
+from fastapi.security import APIKeyHeader
+from pydantic import SecretStr
+from starlette.types import Message, Receive
+
+from enrichment_core.errors import EnrichmentError
+from enrichment_core.experts import TaggingState
+from enrichment_core.intake import (
+    DEFAULT_INTAKE_TIMEOUT_S,
+    DEFAULT_RETRY_TIMEOUT_S,
+    intake_expert,
+    retry_tagging,
+)
+from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, TagGenerator, VectorIndex
+from enrichment_core.search import search
+from entrypoints.api_errors import ApiError, error_responses, translate
+from entrypoints.api_schemas import (
+    MAX_K,
+    MAX_PAGE,
+    MAX_QUERY_CHARS,
+    ExpertCreate,
+    ExpertCreated,
+    ExpertPage,
+    ExpertPublic,
+    SearchHitPublic,
+    SearchResults,
+    SortField,
+    SortOrder,
+    StateFilter,
+)
+
+log = logging.getLogger("entrypoints.api")
+
+MAX_BODY_BYTES = 64 * 1024
+ADMIN_KEY_HEADER = "X-Admin-Key"
+ADMIN_KEY_ENV = "ENRICH_ADMIN_KEY"
+
+
+@dataclass(slots=True)
+class ApiServices:
+    """What the routes need: the ports, the admin secret and the intake timings."""
+
+    repo: ExpertRepo
+    tagger: TagGenerator
+    embedder: Embedder
+    index: VectorIndex
+    admin_key: SecretStr | str | None = None
+    intake_timeout_s: float = DEFAULT_INTAKE_TIMEOUT_S
+    retry_timeout_s: float = DEFAULT_RETRY_TIMEOUT_S
+    retry_delay_s: float = 1.0
+
+    def admin_secret(self) -> str | None:
+        key = self.admin_key
+        value = key.get_secret_value() if isinstance(key, SecretStr) else key
+        return value or None
+
+
+# --- request body limit ----------------------------------------------------------------------
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(
+        413,
+        "body_too_large",
+        f"the request body is larger than {limit // 1024} KB; shorten the bio or other fields",
+    )
+
+
+class BodyLimitRoute(APIRoute):
+    """An ``APIRoute`` refusing bodies over ``MAX_BODY_BYTES`` with 413, before they are parsed.
+
+    Checks the declared Content-Length and counts what is actually received (chunked uploads).
+    It travels with the router, so a host app that mounts it keeps the limit.
+    """
+
+    max_body_bytes = MAX_BODY_BYTES
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        limit = self.max_body_bytes
+
+        async def limited(request: Request) -> Response:
+            declared = request.headers.get("content-length")
+            if declared is not None and (not declared.isdigit() or int(declared) > limit):
+                raise _too_large(limit)
+            received = 0
+            upstream: Receive = request.receive
+
+            async def counting_receive() -> Message:
+                nonlocal received
+                message = await upstream()
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+                return message
+
+            return await handler(Request(request.scope, counting_receive))
+
+        return limited
+
+
+# --- admin key -------------------------------------------------------------------------------
+
+_admin_key_header = APIKeyHeader(
+    name=ADMIN_KEY_HEADER,
+    auto_error=False,
+    description=f"The admin key, equal to the server's {ADMIN_KEY_ENV}.",
+)
+
+
+def admin_key_guard(services: ApiServices) -> Callable[..., Coroutine[Any, Any, None]]:
+    """A dependency accepting only requests whose X-Admin-Key equals the configured secret."""
+
+    async def require_admin_key(
+        given: Annotated[str | None, Security(_admin_key_header)],
+    ) -> None:
+        secret = services.admin_secret()
+        if secret is None:
+            raise ApiError(
+                503,
+                "admin_key_not_configured",
+                f"admin routes are disabled because no admin key is configured: set {ADMIN_KEY_ENV} "
+                "on the server and restart it",
+            )
+        if not given:
+            raise ApiError(
+                401, "admin_key_missing", f"send the admin key in the {ADMIN_KEY_HEADER} header"
+            )
+        if not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
+            raise ApiError(
+                401,
+                "admin_key_invalid",
+                f"the {ADMIN_KEY_HEADER} header does not match the server's admin key",
+            )
+
+    return require_admin_key
+
+
+# --- admin routes ----------------------------------------------------------------------------
+
+
+class _BackgroundRetries:
+    """The core's ``RetryScheduler`` on FastAPI ``BackgroundTasks``: runs after the response."""
+
+    def __init__(self, tasks: BackgroundTasks, services: ApiServices) -> None:
+        self._tasks = tasks
+        self._services = services
+
+    def schedule_tagging_retry(self, expert_id: int) -> None:
+        self._tasks.add_task(_retry_later, expert_id, self._services)
+
+
+async def _retry_later(expert_id: int, services: ApiServices) -> None:
+    if services.retry_delay_s > 0:
+        await anyio.sleep(services.retry_delay_s)
+    outcome = await retry_tagging(
+        expert_id, services.repo, services.tagger, timeout_s=services.retry_timeout_s
+    )
+    log.info("background tagging retry expert_id=%s outcome=%s", expert_id, outcome.value)
+
+
+async def _in_thread(call: Callable[[], Any]) -> Any:
+    try:
+        return await anyio.to_thread.run_sync(call)
+    except EnrichmentError as exc:
+        raise translate(exc) from None
+
+
+_STATES: Mapping[StateFilter, TaggingState] = {
+    StateFilter.TAGGED: TaggingState.TAGGED,
+    StateFilter.FAILED: TaggingState.FAILED,
+    StateFilter.NO_BIO: TaggingState.NO_BIO,
+    StateFilter.PENDING: TaggingState.PENDING,
+}
+_SORTS = {
+    SortField.ID: ExpertSort.ID,
+    SortField.FINDABILITY: ExpertSort.FINDABILITY,
+    SortField.NAME: ExpertSort.NAME,
+}
+
+
+def create_admin_router(services: ApiServices, *, require_admin_key: bool = True) -> APIRouter:
+    """Routes ``/experts`` and ``/experts/{username}`` (``create_app`` mounts them at /api/admin).
+
+    ``require_admin_key=False`` drops the X-Admin-Key check: only for a host app whose own
+    router dependencies already authenticate admins.
+    """
+    guard = [Depends(admin_key_guard(services))] if require_admin_key else []
+    router = APIRouter(
+        tags=["admin"],
+        dependencies=guard,
+        route_class=BodyLimitRoute,
+        responses=error_responses(401, 422, 503) if require_admin_key else error_responses(422),
+    )
+
+    @router.post(
+        "/experts",
+        status_code=201,
+        response_model=ExpertCreated,
+        responses=error_responses(409, 413, 500),
+        summary="Add an expert, tagged and scored before the answer",
+    )
+    async def add_expert(
+        body: ExpertCreate, background: BackgroundTasks, request: Request, response: Response
+    ) -> ExpertCreated:
+        """Validate and save one expert, tag it synchronously when it has a bio, score it.
+
+        If tagging fails or times out the expert is still saved (tags null, scored with 0 tag
+        points), ``tagging`` is ``retry_scheduled`` and tagging is retried in the background.
+        """
+        try:
+            result = await intake_expert(
+                body.model_dump(),
+                repo=services.repo,
+                tagger=services.tagger,
+                retries=_BackgroundRetries(background, services),
+                timeout_s=services.intake_timeout_s,
+            )
+        except EnrichmentError as exc:
+            raise translate(exc) from None
+        response.headers["Location"] = str(
+            request.url_for("get_expert", username=result.expert.username)
+        )
+        return ExpertCreated.from_result(result)
+
+    @router.get(
+        "/experts",
+        response_model=ExpertPage,
+        summary="List experts with tags, score and tagging state",
+    )
+    async def list_experts(
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+        limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
+        state: Annotated[
+            StateFilter | None, Query(description="Only experts in this tagging state.")
+        ] = None,
+        sort: SortField = SortField.ID,
+        order: SortOrder = SortOrder.ASC,
+    ) -> ExpertPage:
+        page = await _in_thread(
+            partial(
+                services.repo.page,
+                offset=offset,
+                limit=limit,
+                state=_STATES.get(state) if state else None,
+                tagged=False if state is StateFilter.UNTAGGED else None,
+                sort=_SORTS[sort],
+                descending=order is SortOrder.DESC,
+            )
+        )
+        return ExpertPage(
+            items=[ExpertPublic.from_expert(e) for e in page.experts],
+            total=page.total,
+            offset=offset,
+            limit=limit,
+        )
+
+    @router.get(
+        "/experts/{username}",
+        name="get_expert",
+        response_model=ExpertPublic,
+        responses=error_responses(404),
+        summary="One expert by username",
+    )
+    async def get_expert(username: str) -> ExpertPublic:
+        expert = await _in_thread(partial(services.repo.get, username))
+        if expert is None:
+            raise ApiError(404, "expert_not_found", f"no expert with username {username!r}")
+        return ExpertPublic.from_expert(expert)
+
+    return router
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+def create_search_router(services: ApiServices) -> APIRouter:
+    """The public route ``/search`` (``create_app`` mounts it at /api)."""
+    router = APIRouter(tags=["search"])
+
+    @router.get(
+        "/search",
+        response_model=SearchResults,
+        responses=error_responses(422, 503),
+        summary="Find the best experts for a question",
+    )
+    async def search_experts(
+        q: Annotated[
+            str,
+            Query(
+                min_length=1,
+                max_length=MAX_QUERY_CHARS,
+                description="What the client needs, e.g. 'R&D tax credits for a startup'.",
+            ),
+        ],
+        k: Annotated[int, Query(ge=1, le=MAX_K, description="How many experts.")] = 10,
+    ) -> SearchResults:
+        """Search the promoted index. 503 until an index has been promoted (`enrich ingest`)."""
+        hits = await _in_thread(
+            partial(search, q, embedder=services.embedder, index=services.index, k=k)
+        )
+        return SearchResults(
+            query=q, k=k, hits=[SearchHitPublic.from_hit(i, h) for i, h in enumerate(hits, 1)]
+        )
+
+    return router

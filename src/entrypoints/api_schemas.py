@@ -1,0 +1,220 @@
+"""The HTTP API's Pydantic schemas, one per role: what comes in, what goes out, what an error says."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from enrichment_core.experts import (
+    MAX_BIO,
+    MAX_HOURLY_RATE,
+    MAX_SHORT_TEXT,
+    MAX_URL,
+    MAX_USERNAME,
+    Expert,
+)
+from enrichment_core.intake import IntakeResult
+from enrichment_core.ports import SearchHit
+
+MAX_QUERY_CHARS = 500
+MAX_K = 50
+MAX_PAGE = 200
+
+
+class ExpertCreate(BaseModel):
+    """The body of ``POST /api/admin/experts``. Only ``username`` is required."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "jane_doe_tax",
+                    "first_name": "Jane",
+                    "last_name": "Doe",
+                    "job_title": "Tax Attorney",
+                    "company": "Doe & Partners",
+                    "bio": "I help startups claim R&D tax credits and handle IRS audits.",
+                    "hourly_rate": 250,
+                    "profile_url": "https://example.com/experts/jane_doe_tax",
+                }
+            ]
+        },
+    )
+
+    username: str = Field(min_length=1, max_length=MAX_USERNAME)
+    first_name: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
+    last_name: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
+    job_title: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
+    company: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
+    bio: str | None = Field(default=None, max_length=MAX_BIO)
+    hourly_rate: float | None = Field(default=None, ge=0, le=MAX_HOURLY_RATE)
+    profile_url: str | None = Field(default=None, max_length=MAX_URL)
+    profile_url_utm: str | None = Field(default=None, max_length=MAX_URL)
+    category: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
+
+
+class ExpertPublic(BaseModel):
+    """An expert as admins see it: profile, tags, score and where its tagging stands."""
+
+    id: int
+    username: str
+    name: str = Field(description="First and last name, or the username when both are empty.")
+    first_name: str | None
+    last_name: str | None
+    job_title: str | None
+    company: str | None
+    bio: str | None
+    hourly_rate: float | None
+    profile_url: str | None
+    profile_url_utm: str | None
+    category: str | None
+    tags: list[str] | None = Field(description="Normalized domain tags; null while untagged.")
+    tagged_by: str | None = Field(description="The tagger that wrote the tags, e.g. gemini:...")
+    tagged_at: datetime | None
+    findability_score: float | None = Field(description="Profile completeness, 0-100.")
+    tagging_state: Literal["tagged", "no_bio", "failed", "pending"]
+    tagging_error: str | None = Field(description="Why the last tagging attempt failed.")
+
+    @classmethod
+    def from_expert(cls, expert: Expert) -> ExpertPublic:
+        assert expert.id is not None
+        return cls(
+            id=expert.id,
+            username=expert.username,
+            name=expert.display_name,
+            first_name=expert.first_name,
+            last_name=expert.last_name,
+            job_title=expert.job_title,
+            company=expert.company,
+            bio=expert.bio,
+            hourly_rate=expert.hourly_rate,
+            profile_url=expert.profile_url,
+            profile_url_utm=expert.profile_url_utm,
+            category=expert.category,
+            tags=None if expert.tags is None else list(expert.tags),
+            tagged_by=expert.tagged_by,
+            tagged_at=expert.tagged_at,
+            findability_score=expert.findability_score,
+            tagging_state=expert.tagging_state.value,
+            tagging_error=expert.tagging_error,
+        )
+
+
+class ExpertCreated(ExpertPublic):
+    """The answer to an intake: the stored expert and what happened to its tags."""
+
+    tagging: Literal["tagged", "no_bio", "retry_scheduled"] = Field(
+        description="tagged: tags written now; no_bio: never tagged (no bio); retry_scheduled: "
+        "tagging failed, the expert is saved untagged and tagging is retried in the background."
+    )
+
+    @classmethod
+    def from_result(cls, result: IntakeResult) -> ExpertCreated:
+        public = ExpertPublic.from_expert(result.expert)
+        return cls(**public.model_dump(), tagging=result.tagging.value)
+
+
+class ExpertPage(BaseModel):
+    items: list[ExpertPublic]
+    total: int = Field(description="Experts matching the filter, across all pages.")
+    offset: int
+    limit: int
+
+
+class StateFilter(StrEnum):
+    TAGGED = "tagged"
+    UNTAGGED = "untagged"
+    FAILED = "failed"
+    NO_BIO = "no_bio"
+    PENDING = "pending"
+
+
+class SortField(StrEnum):
+    ID = "id"
+    FINDABILITY = "findability"
+    NAME = "name"
+
+
+class SortOrder(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class SearchHitPublic(BaseModel):
+    rank: int
+    score: float = Field(description="Cosine similarity of the query and the expert, -1..1.")
+    username: str
+    name: str
+    job_title: str | None
+    company: str | None
+    tags: list[str]
+    findability_score: float | None
+    profile_url: str | None
+
+    @classmethod
+    def from_hit(cls, rank: int, hit: SearchHit) -> SearchHitPublic:
+        r = hit.record
+        return cls(
+            rank=rank,
+            score=round(float(hit.score), 4),
+            username=r.username,
+            name=r.name,
+            job_title=r.job_title,
+            company=r.company,
+            tags=list(r.tags),
+            findability_score=r.findability_score,
+            profile_url=r.profile_url,
+        )
+
+
+class SearchResults(BaseModel):
+    query: str
+    k: int
+    hits: list[SearchHitPublic]
+
+
+class IndexHealth(BaseModel):
+    loaded: bool
+    count: int | None = None
+    embedder_model: str | None = None
+    dimension: int | None = None
+    built_at: datetime | None = None
+    problem: str | None = None
+
+
+class EmbedderHealth(BaseModel):
+    model_id: str
+    dimension: int
+    matches_index: bool | None = Field(description="Null when no index is loaded.")
+
+
+class DatabaseHealth(BaseModel):
+    ok: bool
+    experts: int | None = None
+    problem: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded", "down"] = Field(
+        description="ok: database and index ready; degraded: search unavailable; down: no database."
+    )
+    database: DatabaseHealth
+    index: IndexHealth
+    embedder: EmbedderHealth
+    admin_key_configured: bool
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. duplicate_username.")
+    message: str = Field(description="What happened and what to do next.")
+    field: str | None = Field(default=None, description="The offending input field, if any.")
+
+
+class ErrorBody(BaseModel):
+    """Every error of the API has this shape."""
+
+    error: ErrorDetail
