@@ -45,6 +45,16 @@ def is_retryable(error: BaseException) -> bool:
     return isinstance(error, TRANSPORT_ERRORS)
 
 
+class _WaitBudget(tenacity.stop.stop_base):
+    """Stop rather than let the waits of one chunk add up to more than ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        return retry_state.idle_for + (retry_state.upcoming_sleep or 0.0) > self.seconds
+
+
 class GeminiEmbedder:
     """Embeds texts with the Gemini API into L2-normalized float32 vectors.
 
@@ -109,12 +119,14 @@ class GeminiEmbedder:
         return np.concatenate(chunks)
 
     def embed_query(self, text: str) -> Vectors:
-        return self._embed_chunk([text], QUERY_TASK)[0]
+        vector: Vectors = self._embed_chunk([text], QUERY_TASK)[0]
+        return vector
 
     def _embed_chunk(self, texts: Sequence[str], task_type: str) -> Vectors:
         retrying = tenacity.Retrying(
             retry=tenacity.retry_if_exception(is_retryable),
-            stop=tenacity.stop_after_attempt(self._max_attempts) | self._wait_budget_spent,
+            stop=tenacity.stop_after_attempt(self._max_attempts)
+            | _WaitBudget(self._max_total_wait_s),
             wait=self._wait,
             sleep=self._sleep,
             before_sleep=self._log_retry,
@@ -139,10 +151,6 @@ class GeminiEmbedder:
             task_type=task_type, output_dimensionality=self._dimension
         )
         return self._client.models.embed_content(model=self._model, contents=texts, config=config)
-
-    def _wait_budget_spent(self, state: tenacity.RetryCallState) -> bool:
-        """Stop rather than wait past ``max_total_wait_s`` in total for one chunk."""
-        return state.idle_for + (state.upcoming_sleep or 0.0) > self._max_total_wait_s
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
@@ -195,7 +203,8 @@ class GeminiEmbedder:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         if not np.all(np.isfinite(norms)) or np.any(norms == 0):
             raise EmbeddingError("Gemini returned a zero or non-finite vector; cannot normalize it")
-        return (matrix / norms).astype(np.float32)
+        normalized: Vectors = (matrix / norms).astype(np.float32)
+        return normalized
 
     def close(self) -> None:
         client, self._client = self._client, None

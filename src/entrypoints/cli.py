@@ -105,6 +105,7 @@ def sample_data(out: Path, count: int, seed: int) -> None:
     from adapters.sample_data import write_sample_csv
 
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         written = write_sample_csv(out, count=count, seed=seed)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")

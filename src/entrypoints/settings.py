@@ -11,7 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="ENRICH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="ENRICH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
     )
 
     database_url: str = Field(
@@ -36,9 +40,13 @@ class Settings(BaseSettings):
     tag_model: str = "gemini-2.5-flash"
     tag_timeout_s: float = Field(default=20.0, gt=0)
     concurrency: int = Field(default=8, ge=1, le=256)
-    rpm: float = Field(default=600.0, gt=0, description="Tagging requests per minute (steady rate).")
+    rpm: float = Field(
+        default=600.0, gt=0, description="Tagging requests per minute (steady rate)."
+    )
     max_quota_wait_s: float = Field(
-        default=300.0, ge=0, description="Longest total wait on 429s for one expert before it fails."
+        default=300.0,
+        ge=0,
+        description="Longest total wait on 429s for one expert before it fails.",
     )
 
     # Embedding

@@ -128,7 +128,7 @@ class FakeGemini:
 
     @property
     def base_url(self) -> str:
-        return f"http://{self._server.server_address[0]}:{self.port}"
+        return f"http://{self._server.host}:{self.port}"
 
     def start(self) -> FakeGemini:
         self._server.start()

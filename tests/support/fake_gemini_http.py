@@ -36,6 +36,11 @@ class ReplyServer(ThreadingHTTPServer):
         self._thread: threading.Thread | None = None
 
     @property
+    def host(self) -> str:
+        host = self.server_address[0]
+        return host.decode() if isinstance(host, bytes) else str(host)
+
+    @property
     def port(self) -> int:
         return int(self.server_address[1])
 
@@ -68,7 +73,7 @@ class ReplyServer(ThreadingHTTPServer):
             with contextlib.suppress(OSError):
                 connection.shutdown(socket.SHUT_RDWR)
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that gave up (timeout test, closed pool) is normal; anything else is a bug.
         if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             super().handle_error(request, client_address)
