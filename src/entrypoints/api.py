@@ -40,6 +40,7 @@ from entrypoints.api_routes import (
     ApiServices,
     create_admin_router,
     create_search_router,
+    operation_id,
 )
 from entrypoints.api_schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
 from entrypoints.settings import Settings
@@ -222,6 +223,7 @@ def create_app(
         summary="Admin intake with synchronous tagging, expert listing and semantic search.",
         version="0.1.0",
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.services = services
     app.add_middleware(_SecurityHeaders)

@@ -127,6 +127,7 @@ class BodyLimitRoute(APIRoute):
 
 _admin_key_header = APIKeyHeader(
     name=ADMIN_KEY_HEADER,
+    scheme_name="AdminKey",
     auto_error=False,
     description=f"The admin key, equal to the server's {ADMIN_KEY_ENV}.",
 )
@@ -183,6 +184,11 @@ async def _retry_later(expert_id: int, services: ApiServices) -> None:
     log.info("background tagging retry expert_id=%s outcome=%s", expert_id, outcome.value)
 
 
+def operation_id(route: APIRoute) -> str:
+    """OpenAPI operation ids from the route names: ``add_expert``, ``search_experts``..."""
+    return route.name
+
+
 async def _in_thread(call: Callable[[], Any]) -> Any:
     try:
         return await anyio.to_thread.run_sync(call)
@@ -214,6 +220,7 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         tags=["admin"],
         dependencies=guard,
         route_class=BodyLimitRoute,
+        generate_unique_id_function=operation_id,
         responses=error_responses(401, 422, 503) if require_admin_key else error_responses(422),
     )
 
@@ -300,7 +307,7 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
 
 def create_search_router(services: ApiServices) -> APIRouter:
     """The public route ``/search`` (``create_app`` mounts it at /api)."""
-    router = APIRouter(tags=["search"])
+    router = APIRouter(tags=["search"], generate_unique_id_function=operation_id)
 
     @router.get(
         "/search",

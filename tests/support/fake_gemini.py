@@ -15,6 +15,9 @@ Endpoints: ``POST /{v1,v1beta}/models/{model}:generateContent`` (tags derived fr
 content, see ``fake_gemini_model``) and ``:batchEmbedContents`` (hashed bag-of-words vectors).
 Outcomes, in order of precedence: the FIFO script, the RPM quota (429 with RetryInfo), the
 seeded random error rate (500/503), then a normal answer after ``latency_s``.
+
+Modules: this one (state, scripting, CLI), ``fake_gemini_wire`` (response and error bodies),
+``fake_gemini_model`` (deterministic tags and vectors), ``fake_gemini_http`` (the server).
 """
 
 from __future__ import annotations
@@ -330,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 picks a free port")
     parser.add_argument("--rpm", type=int, default=None, help="requests per minute per model")
+    parser.add_argument("--rpm-window", type=float, default=60.0, help="quota window, seconds")
     parser.add_argument("--latency", type=float, default=0.0, help="seconds per answer")
     parser.add_argument("--jitter", type=float, default=0.0, help="extra random latency, seconds")
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 500/503 answers")
@@ -341,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
         host=args.host,
         port=args.port,
         rpm=args.rpm,
+        rpm_window_s=args.rpm_window,
         error_rate=args.error_rate,
         seed=args.seed,
         latency_s=2.5 if args.slow and not args.latency else args.latency,

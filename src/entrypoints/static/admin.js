@@ -40,6 +40,10 @@
     return list;
   }
 
+  function excerpt(text, limit) {
+    return text.length > limit ? text.slice(0, limit - 1).trimEnd() + "…" : text;
+  }
+
   function formatScore(score) {
     return score === null || score === undefined ? "–" : Number(score).toFixed(1);
   }
@@ -198,7 +202,10 @@
       let message = error.message;
       if (error.status === 409) message = "That username is taken: " + error.message + ".";
       if (error.status === 422 && error.field) {
-        message = "Check " + error.field.replace(/_/g, " ") + ": " + error.message;
+        const reason = error.message.startsWith(error.field + ": ")
+          ? error.message.slice(error.field.length + 2)
+          : error.message;
+        message = "Check " + error.field.replace(/_/g, " ") + ": " + reason;
         const input = form.elements.namedItem(error.field);
         if (input) {
           input.setAttribute("aria-invalid", "true");
@@ -222,7 +229,10 @@
     const state = STATE_LABELS[expert.tagging_state] || expert.tagging_state;
     return el("tr", {}, [
       who,
-      el("td", { text: expert.job_title || "" }),
+      el("td", { className: "profile" }, [
+        expert.job_title ? el("div", { text: expert.job_title }) : null,
+        expert.bio ? el("div", { className: "muted small bio", text: excerpt(expert.bio, 140) }) : null,
+      ]),
       el("td", {}, [expert.tags ? tagList(expert.tags) : el("span", { className: "muted", text: "–" })]),
       el("td", { className: "num", text: formatScore(expert.findability_score) }),
       el("td", {}, [el("span", { className: "badge state-" + expert.tagging_state, text: state })]),
