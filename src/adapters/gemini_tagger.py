@@ -31,6 +31,7 @@ from enrichment_core.errors import (
     InvalidTagOutputError,
     PermanentTaggingError,
     RateLimitedError,
+    TaggerCredentialsError,
     TaggerUnavailableError,
     TaggingError,
     TransientTaggingError,
@@ -131,7 +132,7 @@ def translate_error(error: BaseException, *, timeout_s: float | None = None) -> 
         if error.code in TRANSIENT_STATUS_CODES or error.code >= 500:
             return TransientTaggingError(f"Gemini is unavailable ({describe(error)}); retry later")
         if is_key_error(error):
-            return PermanentTaggingError(
+            return TaggerCredentialsError(
                 f"Gemini refused the API key ({describe(error)}); {MISSING_KEY_HINT} with a valid key"
             )
         return PermanentTaggingError(

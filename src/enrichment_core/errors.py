@@ -65,6 +65,10 @@ class PermanentTaggingError(TaggingError):
     retryable = False
 
 
+class TaggerCredentialsError(PermanentTaggingError):
+    """The provider refused our credentials: every expert would fail alike, so a run stops."""
+
+
 class TaggerUnavailableError(EnrichmentError):
     """The configured tagger cannot start at all (missing extra, no key)."""
 

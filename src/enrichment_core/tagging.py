@@ -22,6 +22,8 @@ import anyio
 from enrichment_core.errors import (
     InvalidTagOutputError,
     RateLimitedError,
+    TaggerCredentialsError,
+    TaggerUnavailableError,
     TaggingError,
     TransientTaggingError,
 )
@@ -76,12 +78,13 @@ class TaggingReport:
     retries: int = 0
     scored: int = 0
     cancelled: bool = False
+    aborted: str | None = None
     seconds: float = 0.0
 
     @property
     def clean(self) -> bool:
         """Nothing failed, nothing skipped, not interrupted: the CLI stays silent."""
-        return not (self.failed or self.skipped_no_bio or self.cancelled)
+        return not (self.failed or self.skipped_no_bio or self.cancelled or self.aborted)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +124,11 @@ class _Run:
         self.report = report
         self.limiter = RateLimiter(options.rpm)
         self.on_progress = on_progress or (lambda _outcome: None)
+        self._scope: anyio.CancelScope | None = None
+
+    def stop_now(self) -> None:
+        if self._scope is not None:
+            self._scope.cancel()
 
     async def call_through_quota(self, request: TagRequest, username: str) -> Sequence[str]:
         """One attempt. 429s are waited out (bounded total wait) and do not count as attempts."""
@@ -157,6 +165,8 @@ class _Run:
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 return normalize_tags(await self.call_through_quota(request, expert.username))
+            except (TaggerCredentialsError, TaggerUnavailableError):
+                raise  # not this expert's failure: the whole run stops (see process)
             except (TaggingError, TimeoutError, OSError, ValueError) as exc:
                 last = exc
             except Exception as exc:  # an adapter bug must not abort the run (decision 6)
@@ -178,6 +188,14 @@ class _Run:
             tags = await self.tag_with_retry(expert)
         except _ExpertFailed as failed:
             await self.record_failure(expert, failed.cause)
+            return
+        except (TaggerCredentialsError, TaggerUnavailableError) as exc:
+            # Every expert would fail the same way (a refused key, a missing model): stop the
+            # run instead of burning two calls per expert. Nobody's state changes.
+            if self.report.aborted is None:
+                self.report.aborted = str(exc)
+                log.error("tagging run stopped: %s", exc)
+            self.stop_now()
             return
         score = compute_findability_score(expert, tags)
         written = await anyio.to_thread.run_sync(
@@ -232,6 +250,7 @@ class _Run:
 
         with receive:
             async with anyio.create_task_group() as outer:
+                self._scope = outer.cancel_scope
 
                 async def work_then_finish() -> None:
                     async with anyio.create_task_group() as workers:
@@ -287,7 +306,7 @@ async def tag_untagged_experts(
         # A failure that is not one expert's (the database went away): surface the first cause
         # rather than a task-group wrapper. What was written stays written.
         raise _first_leaf(group) from None
-    if not report.cancelled:
+    if not (report.cancelled or report.aborted):
         report.scored = await anyio.to_thread.run_sync(partial(rescore_all, repo))
     report.seconds = time.monotonic() - started
     return report

@@ -232,7 +232,7 @@ def tag(
     click.echo(format_tag_summary(report), err=True)
     if report.cancelled:
         sys.exit(EXIT_INTERRUPTED)
-    if report.failed:
+    if report.failed or report.aborted:
         sys.exit(EXIT_FAILED)
 
 
@@ -245,6 +245,8 @@ def format_tag_summary(report: Any) -> str:
         + (f", {report.already_tagged} tagged elsewhere meanwhile" if report.already_tagged else "")
         + "."
     ]
+    if report.aborted:
+        lines.append(f"Stopped: {report.aborted}")
     if report.cancelled:
         lines.append("Interrupted: what was tagged is saved; run `enrich tag` again to continue.")
     if report.skipped_no_bio:

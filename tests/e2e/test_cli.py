@@ -196,3 +196,13 @@ def test_empty_query_and_bad_database_url_are_one_line_errors(env: dict[str, str
     assert "empty" in enrich(env, "search", "   ").stderr
     bad = enrich({**env, "ENRICH_DATABASE_URL": "nonsense://"}, "score")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
+
+
+def test_a_refused_key_stops_the_run_with_one_clear_reason(env: dict[str, str], tmp_path: Path, fake: FakeGemini) -> None:
+    enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(5))))
+    fake.script("400", endpoint=GENERATE)  # the fake's 400 carries no key reason: a plain rejection
+    fake.script("403", "403", "403", "403", endpoint=GENERATE)
+    result = enrich(env, "tag", "--concurrency", "1")
+    assert result.exit_code == 1
+    assert "Stopped: Gemini refused the API key" in result.stderr
+    assert fake.request_count(GENERATE) <= 4

@@ -267,3 +267,14 @@ def test_options_are_validated() -> None:
         TaggingOptions(rpm=0)
 
 
+
+
+def test_refused_credentials_stop_the_run_instead_of_failing_every_expert() -> None:
+    from enrichment_core.errors import TaggerCredentialsError
+
+    repo = directory(*[f"u{i}" for i in range(10)])
+    tagger = ScriptedTagger({f"u{i}": [TaggerCredentialsError("API key not valid")] for i in range(10)})
+    report = run(repo, tagger, TaggingOptions(concurrency=1, rpm=60_000))
+    assert report.aborted and "API key not valid" in report.aborted
+    assert len(tagger.calls) == 1 and report.failed == [] and not report.clean
+    assert all(e.tagging_error is None for e in repo.list_experts())
