@@ -63,14 +63,25 @@ def write_csv(path: Path, experts: list[dict[str, str]]) -> Path:
 
 
 def bios(n: int) -> list[dict[str, str]]:
-    topics = ["tax law and R&D tax credits", "veterinary surgery for dogs", "supply chain logistics"]
+    topics = [
+        "tax law and R&D tax credits",
+        "veterinary surgery for dogs",
+        "supply chain logistics",
+    ]
     return [
-        {"username": f"expert{i}", "job_title": "Consultant", "bio": f"I work on {topics[i % 3]} for clients.", "hourly_rate": "100"}
+        {
+            "username": f"expert{i}",
+            "job_title": "Consultant",
+            "bio": f"I work on {topics[i % 3]} for clients.",
+            "hourly_rate": "100",
+        }
         for i in range(n)
     ]
 
 
-def test_sample_data_seed_and_score_give_a_scored_directory(env: dict[str, str], tmp_path: Path) -> None:
+def test_sample_data_seed_and_score_give_a_scored_directory(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     result = enrich(env, "sample-data", "data/sample.csv", "--count", "300")
     assert result.exit_code == 0, result.output
     assert "Wrote 300 sample experts" in result.output
@@ -80,12 +91,16 @@ def test_sample_data_seed_and_score_give_a_scored_directory(env: dict[str, str],
     again = enrich(env, "seed", "data/sample.csv")
     assert "Imported 0 new experts" in again.output and "300 already present" in again.output
     assert enrich(env, "score").exit_code == 0
-    count, scored, no_bio = rows(tmp_path, "select count(*), count(findability_score), sum(bio is null) from experts")[0]
+    count, scored, no_bio = rows(
+        tmp_path, "select count(*), count(findability_score), sum(bio is null) from experts"
+    )[0]
     assert count == scored == 300
     assert 10 <= no_bio <= 60  # ~10% without bio
 
 
-def test_seed_reports_bad_rows_by_line_and_imports_the_good_ones(env: dict[str, str], tmp_path: Path) -> None:
+def test_seed_reports_bad_rows_by_line_and_imports_the_good_ones(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     path = tmp_path / "mixed.csv"
     path.write_text(
         "username,bio,hourly_rate,extra\n"
@@ -114,7 +129,9 @@ def test_seed_of_a_missing_file_is_one_clear_line(env: dict[str, str]) -> None:
     assert "Traceback" not in result.output
 
 
-def test_tag_is_silent_on_clean_success_and_shows_a_count(env: dict[str, str], tmp_path: Path, fake: FakeGemini) -> None:
+def test_tag_is_silent_on_clean_success_and_shows_a_count(
+    env: dict[str, str], tmp_path: Path, fake: FakeGemini
+) -> None:
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(6))))
     result = enrich(env, "tag")
     assert result.exit_code == 0, result.output
@@ -127,8 +144,13 @@ def test_tag_is_silent_on_clean_success_and_shows_a_count(env: dict[str, str], t
     assert fake.request_count(GENERATE) == 6
 
 
-def test_tag_summarises_failures_and_skips_and_exits_1(env: dict[str, str], tmp_path: Path, fake: FakeGemini) -> None:
-    experts = bios(4) + [{"username": "nobio", "job_title": "Consultant", "bio": "", "hourly_rate": ""}]
+def test_tag_summarises_failures_and_skips_and_exits_1(
+    env: dict[str, str], tmp_path: Path, fake: FakeGemini
+) -> None:
+    experts = [
+        *bios(4),
+        {"username": "nobio", "job_title": "Consultant", "bio": "", "hourly_rate": ""},
+    ]
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", experts)))
     # concurrency 1 processes experts in order: expert0 fails twice, expert1 recovers on its retry,
     # expert2 meets the quota (not counted as an attempt), expert3 is fine.
@@ -142,7 +164,9 @@ def test_tag_summarises_failures_and_skips_and_exits_1(env: dict[str, str], tmp_
     state = dict(rows(tmp_path, "select username, tags is not null from experts"))
     assert state == {"expert0": 0, "expert1": 1, "expert2": 1, "expert3": 1, "nobio": 0}
     assert all(s is not None for (s,) in rows(tmp_path, "select findability_score from experts"))
-    assert rows(tmp_path, "select tagging_error from experts where username='expert0'")[0][0].startswith("TransientTaggingError")
+    assert rows(tmp_path, "select tagging_error from experts where username='expert0'")[0][
+        0
+    ].startswith("TransientTaggingError")
 
     before = fake.request_count(GENERATE)
     rerun = enrich(env, "tag")  # only expert0 is tried again; tags already written never change
@@ -159,7 +183,7 @@ def test_tag_with_gemini_but_no_key_says_what_to_do(env: dict[str, str]) -> None
 
 
 def test_ingest_then_search_finds_the_right_experts(env: dict[str, str], tmp_path: Path) -> None:
-    experts = bios(9) + [{"username": "untagged", "job_title": "X", "bio": "", "hourly_rate": ""}]
+    experts = [*bios(9), {"username": "untagged", "job_title": "X", "bio": "", "hourly_rate": ""}]
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", experts)))
     enrich(env, "tag")
     before = enrich(env, "search", "tax credits")
@@ -183,7 +207,9 @@ def test_ingest_then_search_finds_the_right_experts(env: dict[str, str], tmp_pat
     assert table.exit_code == 0 and " 1. " in table.output and "tags:" in table.output
 
 
-def test_search_refuses_an_index_built_by_another_embedder(env: dict[str, str], tmp_path: Path) -> None:
+def test_search_refuses_an_index_built_by_another_embedder(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(3))))
     enrich(env, "tag")
     enrich(env, "ingest")
@@ -198,7 +224,9 @@ def test_empty_query_and_bad_database_url_are_one_line_errors(env: dict[str, str
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
 
 
-def test_a_refused_key_stops_the_run_with_one_clear_reason(env: dict[str, str], tmp_path: Path, fake: FakeGemini) -> None:
+def test_a_refused_key_stops_the_run_with_one_clear_reason(
+    env: dict[str, str], tmp_path: Path, fake: FakeGemini
+) -> None:
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(5))))
     fake.script("400", endpoint=GENERATE)  # the fake's 400 carries no key reason: a plain rejection
     fake.script("403", "403", "403", "403", endpoint=GENERATE)
