@@ -93,8 +93,8 @@ def pick_embedder(choice: str) -> tuple[Embedder, str]:
             )
         except Exception as exc:
             print(f"!! local embedder unavailable ({exc}); using the hashing fake instead")
-    embedder = HashingEmbedder(dimension=384)
-    return embedder, f"{embedder.model_id} (fake: figures show the pipeline, not a model)"
+    fake = HashingEmbedder(dimension=384)
+    return fake, f"{fake.model_id} (fake: figures show the pipeline, not a model)"
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -124,7 +124,7 @@ def edit_five_percent(experts: list[Expert]) -> tuple[list[Expert], int]:
     chosen = rng.sample(tagged_positions, max(1, len(tagged_positions) // 20))
     edited = list(experts)
     for i in chosen:
-        edited[i] = edited[i].with_changes(bio=f"{edited[i].bio} Now also advising remote teams.")
+        edited[i] = edited[i].with_changes(bio=f"Now also advising remote teams. {edited[i].bio}")
     return edited, len(chosen)
 
 

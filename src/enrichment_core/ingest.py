@@ -216,6 +216,7 @@ def ingest(
 
     texts = [embedding_text(e) for e in experts]
     hashes = [text_hash(t) for t in texts]
+    records = [index_record(e, h) for e, h in zip(experts, hashes, strict=True)]
     vectors, embedded = _vectors_for(
         dict(zip(hashes, texts, strict=True)),
         embedder=embedder,
@@ -224,7 +225,6 @@ def ingest(
         on_plan=on_plan,
         on_embedded=on_embedded,
     )
-    records = [index_record(e, h) for e, h in zip(experts, hashes, strict=True)]
     matrix = np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
     manifest = IndexManifest(
         embedder_model=embedder.model_id,

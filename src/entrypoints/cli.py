@@ -298,7 +298,8 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
             bar.update(count)
 
     try:
-        report = run_ingest(repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded)
+        with cache:
+            report = run_ingest(repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded)
     finally:
         if bar is not None:
             bar.close()

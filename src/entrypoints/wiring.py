@@ -74,6 +74,6 @@ def build_index(settings: Settings) -> FaissVectorIndex:
 
 
 def build_vector_cache(settings: Settings) -> SqliteVectorCache:
-    from adapters.vector_cache import SqliteVectorCache
+    from adapters.vector_cache import SqliteVectorCache, default_cache_path
 
-    return SqliteVectorCache(Path(settings.index_dir) / "embeddings-cache.sqlite")
+    return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))

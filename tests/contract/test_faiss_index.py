@@ -33,7 +33,8 @@ def builds(index_dir: Path) -> set[str]:
 
 
 def current_build(index_dir: Path) -> Path:
-    return index_dir / "builds" / json.loads((index_dir / CURRENT_FILE).read_text())["build"]
+    name: str = json.loads((index_dir / CURRENT_FILE).read_text())["build"]
+    return index_dir / "builds" / name
 
 
 def test_only_production_and_the_previous_build_are_kept(tmp_path: Path) -> None:

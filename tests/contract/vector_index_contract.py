@@ -22,7 +22,8 @@ OpenIndex = Callable[[], VectorIndex]
 
 def unit_rows(count: int, seed: int) -> Vectors:
     rows = np.random.default_rng(seed).normal(size=(count, DIM)).astype(np.float32)
-    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    unit: Vectors = rows / np.linalg.norm(rows, axis=1, keepdims=True)
+    return unit
 
 
 def records_for(ids: Sequence[int], label: str = "v1") -> list[IndexRecord]:
