@@ -121,8 +121,10 @@ class SqlExpertRepo:
 
     def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
         inserted: list[Expert] = []
-        seen: set[str] = set()
-        unique = [e for e in experts if not (e.username in seen or seen.add(e.username))]
+        firsts: dict[str, Expert] = {}
+        for expert in experts:
+            firsts.setdefault(expert.username, expert)  # the first of duplicate usernames wins
+        unique = list(firsts.values())
         for start in range(0, len(unique), _INSERT_CHUNK):
             chunk = unique[start : start + _INSERT_CHUNK]
             with self._session() as session:

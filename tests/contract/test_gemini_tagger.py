@@ -20,6 +20,7 @@ from adapters.gemini_tagger import GeminiTagGenerator
 from enrichment_core.errors import (
     InvalidTagOutputError,
     PermanentTaggingError,
+    TaggerCredentialsError,
     RateLimitedError,
     TaggerUnavailableError,
     TaggingError,
@@ -208,7 +209,8 @@ def test_the_sync_path_tags_and_maps_errors_the_same_way(
         ("429", RateLimitedError),
         ("429_no_details", RateLimitedError),
         ("400", PermanentTaggingError),
-        ("403", PermanentTaggingError),
+        ("401", TaggerCredentialsError),
+        ("403", TaggerCredentialsError),
         ("404", PermanentTaggingError),
         ("invalid_json", InvalidTagOutputError),
         ("truncated", InvalidTagOutputError),
@@ -224,7 +226,7 @@ def test_each_failure_maps_to_its_core_error(
     fake.script(outcome)
     error = failure_of(gemini)
     assert type(error) is error_class, error
-    assert error.retryable is (error_class is not PermanentTaggingError)
+    assert error.retryable is not issubclass(error_class, PermanentTaggingError)
     assert str(error)
     assert tag(gemini)  # the next call is fine again
 
