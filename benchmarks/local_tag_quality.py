@@ -31,19 +31,20 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from adapters import local_model  # noqa: E402
-from adapters.local_tagger import LocalTagGenerator  # noqa: E402
-from enrichment_core.errors import EnrichmentError, TaggerUnavailableError  # noqa: E402
-from enrichment_core.ports import TagRequest  # noqa: E402
+from adapters import local_model
+from adapters.local_tagger import LocalTagGenerator
+from enrichment_core.errors import EnrichmentError, TaggerUnavailableError
+from enrichment_core.ports import TagRequest
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "upwork_profiles_dev.csv"
 SIMILARITY_MATCH = 0.6
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9+#.]*")
-_IGNORED = frozenset(
-    "and of for the in to with a on development design management writing services engineering "
-    "analysis support strategy consulting research planning business online data software "
-    "systems".split()
-)
+# Broad head words: sharing only "development" does not make a match.
+_BROAD = """
+    and of for the in to with a on development design management writing services engineering
+    analysis support strategy consulting research planning business online data software systems
+"""
+_IGNORED = frozenset(_BROAD.split())
 
 
 def _words(text: str) -> set[str]:
@@ -72,9 +73,13 @@ def main() -> int:
 
     profiles = load_profiles(args.data, args.n + 5)
     warmup, profiles = profiles[:5], profiles[5:]
-    requests = [TagRequest(username=f"p{i}", job_title=h, bio=h) for i, (h, _) in enumerate(profiles)]
+    requests = [
+        TagRequest(username=f"p{i}", job_title=h, bio=h) for i, (h, _) in enumerate(profiles)
+    ]
     try:
-        LocalTagGenerator().tag_many([TagRequest(username="w", job_title=h, bio=h) for h, _ in warmup])
+        LocalTagGenerator().tag_many(
+            [TagRequest(username="w", job_title=h, bio=h) for h, _ in warmup]
+        )
     except TaggerUnavailableError as exc:
         print(f"Cannot run: {exc}")
         return 1
@@ -119,7 +124,9 @@ def main() -> int:
     print(f"tags per profile: {statistics.mean(len(t) for t in tags_per_profile):.1f}")
     print(f"hit rate, token overlap:            {token_hits / n:.1%}")
     print(f"hit rate, embedding sim >= {SIMILARITY_MATCH}:     {embedding_hits / n:.1%}")
-    print(f"tags matching a skill (emb >= {SIMILARITY_MATCH}): {statistics.mean(tag_precision):.1%}")
+    print(
+        f"tags matching a skill (emb >= {SIMILARITY_MATCH}): {statistics.mean(tag_precision):.1%}"
+    )
     if batch:
         print(f"tag_many throughput: {n / batch_seconds:.1f} experts/s")
     ordered = sorted(latencies)

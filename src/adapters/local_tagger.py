@@ -1,203 +1,89 @@
 """``TagGenerator`` that needs no key and no network: KeyBERT-style tagging with a local model.
 
-How an expert is tagged:
+How an expert is tagged (all deterministic: same input, same tags):
 
-1. The bio and job title are treated as untrusted text: HTML (and script/style bodies), URLs,
-   e-mail addresses and control characters are removed; only the first ``MAX_TEXT_CHARS`` count.
+1. Bio and job title are untrusted text: ``keyphrases.clean_text`` removes HTML, URLs, e-mail
+   addresses and control characters; only the first 3,000 characters count.
 2. The expert's document vector is the embedding of "title. bio" plus ``TITLE_WEIGHT`` times the
    embedding of the title alone (a title says a lot in few words).
-3. Candidates are the controlled vocabulary (``tag_vocabulary.VOCABULARY``, embedded once per
-   process) and free keyphrases: 1-3 word chunks of the text between stopwords, generic career
-   words ("years", "clients", "help") and punctuation, never ending on a role ("attorney").
-4. Relevance is cosine similarity to the document vector; a vocabulary entry found in the text
-   gains a lexical bonus; a free keyphrase is kept only when strongly relevant and not already
-   covered by a vocabulary entry.
-5. Maximal marginal relevance picks 3-8 diverse tags, stopping when relevance falls off.
+3. Every entry of the controlled vocabulary (embedded once per process) gets a relevance: its
+   cosine similarity to the document, plus a bonus for evidence in the text, that is the entry
+   itself or a close keyphrase of the bio ("smart contract" for "smart contracts").
+4. An entry qualifies when it is close to the document as a whole (near the best entry), or
+   when the text mentions it and it still relates to the document. Free keyphrases of the bio
+   ("children's book illustration") qualify only when strongly relevant, not covered by a
+   vocabulary entry, and at most two of them.
+5. Maximal marginal relevance picks 3-8 diverse tags among those that qualify.
 
-Everything is deterministic: same input, same tags. The username is not used (it carries no
-domain words worth a tag, and often noise like "dr_paws").
+The username is not used: it carries no domain words worth a tag and often noise ("dr_paws").
 """
 
 from __future__ import annotations
 
-import html
-import re
 import threading
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import anyio.to_thread
 import numpy as np
 
-from adapters import local_model
-from adapters.tag_vocabulary import (
-    GENERIC_WORDS,
-    PARTICIPLES,
-    ROLE_WORDS,
-    STOPWORDS,
-    VERBS,
-    VOCABULARY,
-)
+from adapters import keyphrases, local_model
+from adapters.tag_vocabulary import BROAD_FIELDS, BROAD_WORDS, VOCABULARY
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagRequest, Vectors
 
-MAX_TEXT_CHARS = 3_000
 MIN_TAGS = 3
 MAX_TAGS = 8
 TITLE_WEIGHT = 0.4
-MAX_FREE_CANDIDATES = 16
-# Relevance rules (cosine similarity to the document vector, plus bonuses).
-PHRASE_BONUS = 0.12  # the vocabulary entry appears verbatim in the text
-WORDS_BONUS = 0.05  # all its words appear, in any order
-FREE_MIN_RELEVANCE = 0.6  # a free keyphrase must be at least this relevant...
-FREE_PENALTY = 0.04  # ...and then still ranks a bit below an equal vocabulary entry
-COVERED_SIMILARITY = 0.8  # a free keyphrase this close to a vocabulary entry is redundant
-DUPLICATE_SIMILARITY = 0.9  # never pick two tags this similar
-MMR_LAMBDA = 0.7
-RELEVANCE_FLOOR = 0.4  # beyond MIN_TAGS, stop below this...
-RELEVANCE_SPREAD = 0.15  # ...or this far below the best tag
-FILL_FLOOR = 0.3  # up to MIN_TAGS, take the best tags down to this
-FREE_PER_EXTRA_WORD = 0.03  # longer free keyphrases must be more relevant
+MAX_FREE_CANDIDATES = 12  # keyphrases embedded per expert (vocabulary matches are free)
+# Relevance = cosine similarity to the document + EVIDENCE_BONUS * strength of evidence in the
+# text, where strength grows from 0 at similarity EVIDENCE_FROM to 1 for a verbatim mention.
+EVIDENCE_BONUS = 0.2
+EVIDENCE_FROM = 0.7
+STRONG_EVIDENCE = 0.85  # a keyphrase this similar counts as a mention of the entry
+MENTION_MIN_SIMILARITY = 0.1  # a mentioned entry must still relate to the document...
+MENTION_MIN_SIMILARITY_ONE_WORD = 0.28  # ...more so a single word ("communication", "retail")...
+MENTION_MIN_SIMILARITY_NAMED = 0.0  # ...unless written as a name ("Figma", "SQL")
+INFERRED_FLOOR = 0.55  # an entry not mentioned needs this similarity...
+INFERRED_FLOOR_SHARED_WORD = 0.42  # ...or this when it shares a word with the text...
+INFERRED_SPREAD = 0.12  # ...and at most this much below the most similar entry
+FREE_MIN_SIMILARITY = 0.6  # a free keyphrase needs this similarity (+ per extra word)
+FREE_PER_EXTRA_WORD = 0.03
+FREE_MIN_DOMAIN = 0.5  # ...and must be this similar to some vocabulary entry
+FREE_PENALTY = 0.05  # vocabulary entries are preferred over equal free keyphrases
+COVERED_SIMILARITY = 0.8  # a free keyphrase this close to a qualified entry is redundant
 MAX_FREE_TAGS = 2
-HUB_WEIGHT = 0.0
-VOCABULARY_POOL = 40
+FILL_FLOOR = 0.45  # below MIN_TAGS, entries sharing a word with the text fill up to this
+DUPLICATE_SIMILARITY = 0.9  # never two tags this similar
+MMR_LAMBDA = 0.7
 _CACHE_LIMIT = 50_000
 
-# Career boilerplate: vocabulary entries close to it match every bio a little (hubs).
-GENERIC_TEXTS = (
-    "I have many years of experience helping clients and businesses succeed.",
-    "Experienced professional consultant and expert advisor.",
-    "I work with companies of all sizes to deliver great results.",
-)
 _vocabulary_lock = threading.Lock()
 _vocabulary_vectors: dict[tuple[str, ...], Vectors] = {}
-
-_RAW_LIMIT = MAX_TEXT_CHARS * 4  # bound the regex work on a hostile, huge bio
-_SCRIPT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
-_MARKUP_RE = re.compile(r"<[^<>]{0,500}>")
-_URL_RE = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|dev|app|edu|gov|info|biz|me|uk|de|fr)\b\S*",
-    re.IGNORECASE,
-)
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_CONTROL_RE = re.compile(
-    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff<>]"
-)
-_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
-_WORD_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9+#&'.-]*[A-Za-z0-9+#]|[A-Za-z0-9]")
-_LETTER_RE = re.compile(r"[a-z]", re.IGNORECASE)
-_NAME_SHAPE_RE = re.compile(r"[A-Z0-9+#.]")
-_SEGMENT_RE = re.compile(r"[^\w\s+#&'.-]|(?<!\w)\.|\.(?!\w)|\n")
-
-
-def clean_text(raw: str, *, limit: int = MAX_TEXT_CHARS) -> str:
-    """Untrusted bio or title -> plain text: no markup, URLs, e-mails or control characters."""
-    text = unicodedata.normalize("NFKC", raw[:_RAW_LIMIT])
-    text = html.unescape(text)
-    text = _SCRIPT_RE.sub(" ", text)
-    text = _MARKUP_RE.sub(" ", text)
-    text = _EMAIL_RE.sub(" ", text)
-    text = _URL_RE.sub(" ", text)
-    text = _CONTROL_RE.sub(" ", text)
-    text = _SPACE_RE.sub(" ", text)
-    return re.sub(r"\s*\n\s*", "\n", text).strip()[:limit]
-
-
-def _stem(word: str) -> str:
-    """Crude plural folding, enough to match "audits" with "irs audits" or "visas" with "visa"."""
-    word = word.removesuffix("'s")
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _content_stems(phrase: str) -> list[str]:
-    return [_stem(w) for w in _WORD_RE.findall(phrase.lower()) if w not in STOPWORDS]
-
-
-def _is_keyword(word: str) -> bool:
-    """May this (lowercase) word be part of a free keyphrase?"""
-    return (
-        len(word) >= 2
-        and _LETTER_RE.search(word) is not None
-        and word not in STOPWORDS
-        and word not in GENERIC_WORDS
-        and word not in ROLE_WORDS
-        and word not in VERBS
-        and not word.endswith("ly")
-        and (not word.endswith("ed") or word in PARTICIPLES)
-    )
-
-
-def _looks_like_a_term(word: str, *, starts_segment: bool) -> bool:
-    """A single word makes a tag only when its shape says "name": AWS, PyTorch, C++, Solidity."""
-    return bool(_NAME_SHAPE_RE.search(word[1:])) or (word[0].isupper() and not starts_segment)
 
 
 @dataclass(frozen=True, slots=True)
 class _Prepared:
     title: str
     text: str
-    stem_line: str  # " stem stem stem " for phrase lookups
-    candidates: tuple[str, ...]
-
-
-def _prepare(request: TagRequest) -> _Prepared:
-    title = clean_text(request.job_title or "", limit=200)
-    bio = clean_text(request.bio)
-    text = f"{title}.\n{bio}" if title and bio else title or bio
-    words = [w.lower() for w in _WORD_RE.findall(text)]
-    if not any(_LETTER_RE.search(w) for w in words):
-        raise InvalidTagOutputError("nothing to tag: the bio has no words once markup is removed")
-    stem_line = " " + " ".join(_stem(w) for w in words) + " "
-    return _Prepared(title, text, stem_line, _free_candidates(title, text))
-
-
-def _free_candidates(title: str, text: str) -> tuple[str, ...]:
-    """1-3 word chunks between stopwords, generic words, verbs and punctuation, best first."""
-    stats: dict[str, list[float]] = {}  # phrase -> [count, first position, in title]
-    title_lower = title.lower()
-    position = 0
-    for segment in _SEGMENT_RE.split(text):
-        chunk: list[tuple[str, bool]] = []  # (lowercase word, may stand alone as a tag)
-        for index, word in enumerate([*_WORD_RE.findall(segment), ""]):
-            lower = word.lower()
-            if _is_keyword(lower):
-                chunk.append((lower, _looks_like_a_term(word, starts_segment=index == 0)))
-                continue
-            for size in (1, 2, 3):
-                for start in range(len(chunk) - size + 1):
-                    gram = chunk[start : start + size]
-                    if size == 1 and not gram[0][1]:
-                        continue
-                    phrase = " ".join(w for w, _ in gram)
-                    entry = stats.setdefault(phrase, [0.0, float(position + start), 0.0])
-                    entry[0] += 1
-                    entry[2] = float(phrase in title_lower)
-            position += len(chunk) + 1
-            chunk = []
-
-    def priority(item: tuple[str, list[float]]) -> tuple[float, float, str]:
-        phrase, (count, first, in_title) = item
-        return (-(min(count, 3) + 2 * in_title + 0.5 * (" " in phrase)), first, phrase)
-
-    ranked = [phrase for phrase, _ in sorted(stats.items(), key=priority) if len(phrase) <= 40]
-    return tuple(ranked[:MAX_FREE_CANDIDATES])
+    stem_line: str
+    free: tuple[str, ...]  # keyphrases that are not vocabulary entries, best first
+    named: tuple[int, ...]  # one-word entries written like names: "Figma", "SQL", "PyTorch"
 
 
 class LocalTagGenerator:
-    """Offline tagger: controlled vocabulary plus keyphrases, ranked by all-MiniLM-L6-v2."""
+    """Offline tagger: a controlled vocabulary plus keyphrases, ranked by all-MiniLM-L6-v2."""
 
     def __init__(self, vocabulary: Sequence[str] = VOCABULARY) -> None:
         self._vocabulary = tuple(dict.fromkeys(vocabulary))
-        self._vocab_stems = [" " + " ".join(_content_stems(v)) + " " for v in self._vocabulary]
-        self._known = frozenset(self._vocabulary)
+        self._index = {entry: i for i, entry in enumerate(self._vocabulary)}
+        self._known = self._index.keys()
+        self._stems = [keyphrases.stem_line(v) for v in self._vocabulary]
+        # Words that tie an entry to a text; broad head words ("development") tie nothing.
+        self._words = [frozenset(stems.split()) - BROAD_WORDS for stems in self._stems]
+        self._one_word = np.array([" " not in v for v in self._vocabulary])
+        self._broad = np.array([v in BROAD_FIELDS for v in self._vocabulary])
         self._vocab_vectors: Vectors | None = None
-        self._hub: Vectors | None = None
         self._cache: dict[str, Vectors] = {}
         self._lock = threading.Lock()
 
@@ -209,26 +95,70 @@ class LocalTagGenerator:
         return await anyio.to_thread.run_sync(self.tag_one, request)
 
     def tag_one(self, request: TagRequest) -> list[str]:
-        """Tag one expert in the calling thread (blocking CPU work)."""
-        return self.tag_many([request])[0]
+        """Tag one expert in the calling thread (blocking CPU work).
+
+        Raises ``InvalidTagOutputError`` when the bio gives nothing to tag (no words once
+        cleaned, or no recognizable field of expertise).
+        """
+        result = self._tag_batch([request])[0]
+        if isinstance(result, InvalidTagOutputError):
+            raise result
+        return result
 
     def tag_many(self, requests: Sequence[TagRequest]) -> list[list[str]]:
-        """Tag many experts, batching the model calls; blocking, for batch jobs and benchmarks."""
-        prepared = [_prepare(r) for r in requests]
-        if not prepared:
-            return []
+        """Tag many experts with batched model calls (blocking; for batch jobs and benchmarks).
+
+        Same order as ``requests``; an empty list for an expert that ``tag_one`` would reject.
+        """
+        return [
+            [] if isinstance(r, InvalidTagOutputError) else r for r in self._tag_batch(requests)
+        ]
+
+    def _tag_batch(self, requests: Sequence[TagRequest]) -> list[list[str] | InvalidTagOutputError]:
+        prepared: list[_Prepared | InvalidTagOutputError] = []
+        for request in requests:
+            try:
+                prepared.append(self._prepare(request))
+            except InvalidTagOutputError as exc:
+                prepared.append(exc)
+        items = [p for p in prepared if isinstance(p, _Prepared)]
+        if not items:
+            return [p for p in prepared if isinstance(p, InvalidTagOutputError)]
         vocab = self._vocabulary_vectors()
-        texts = _encode([p.text for p in prepared])
+        texts = iter(_encode([p.text for p in items]))
         short = self._short_vectors(
-            [p.title for p in prepared if p.title]
-            + [c for p in prepared for c in p.candidates if c not in self._known]
+            [p.title for p in items if p.title] + [c for p in items for c in p.free]
         )
-        results = []
-        for item, text_vector in zip(prepared, texts, strict=True):
-            doc = text_vector + TITLE_WEIGHT * short[item.title] if item.title else text_vector
+        results: list[list[str] | InvalidTagOutputError] = []
+        for item in prepared:
+            if isinstance(item, InvalidTagOutputError):
+                results.append(item)
+                continue
+            title = short[item.title] if item.title else None
+            doc = next(texts) if title is None else next(texts) + TITLE_WEIGHT * title
             doc = doc / max(float(np.linalg.norm(doc)), 1e-12)
-            results.append(self._select(item, doc, vocab, short))
+            try:
+                results.append(self._select(item, doc, vocab, short))
+            except InvalidTagOutputError as exc:
+                results.append(exc)
         return results
+
+    def _prepare(self, request: TagRequest) -> _Prepared:
+        title = keyphrases.clean_text(request.job_title or "", limit=200)
+        bio = keyphrases.clean_text(request.bio)
+        text = f"{title}.\n{bio}" if title and bio else title or bio
+        if not keyphrases.has_words(text):
+            raise InvalidTagOutputError("nothing to tag: the bio has no words once cleaned")
+        phrases = keyphrases.candidates(title, text)
+        free = [c for c in phrases if c not in self._known]
+        named = tuple(self._index[c] for c in phrases if c in self._index and " " not in c)
+        return _Prepared(
+            title=title,
+            text=text,
+            stem_line=keyphrases.stem_line(text, expand=True),
+            free=tuple(free[:MAX_FREE_CANDIDATES]),
+            named=named,
+        )
 
     # --- embeddings ---------------------------------------------------------------------------
 
@@ -243,7 +173,7 @@ class LocalTagGenerator:
         return self._vocab_vectors
 
     def _short_vectors(self, phrases: Sequence[str]) -> dict[str, Vectors]:
-        """Vectors for titles and keyphrases, through a process-lifetime cache."""
+        """Vectors for titles and keyphrases, through a cache that lives as long as the tagger."""
         wanted = list(dict.fromkeys(phrases))
         with self._lock:
             found = {p: self._cache[p] for p in wanted if p in self._cache}
@@ -259,64 +189,105 @@ class LocalTagGenerator:
 
     # --- ranking ------------------------------------------------------------------------------
 
+    def _mentions(self, stem_line: str) -> Vectors:
+        """1.0 for each entry the text names (plural and role forms folded), else 0.0.
+
+        A one-word entry inside a longer named entry is not named on its own: "carbon
+        accounting" does not name "accounting".
+        """
+        named = np.zeros(len(self._stems), dtype=np.float32)
+        rest = stem_line
+        for i, stems in enumerate(self._stems):
+            if not self._one_word[i] and stems in stem_line:
+                named[i] = 1.0
+                rest = rest.replace(stems, " | ")
+        for i in np.flatnonzero(self._one_word):
+            named[i] = float(self._stems[i] in rest)
+        return named
+
     def _select(
-        self, item: _Prepared, doc: Vectors, vocab: Vectors, short: dict[str, Vectors]
+        self,
+        item: _Prepared,
+        doc: Vectors,
+        vocab: Vectors,
+        short: dict[str, Vectors],
     ) -> list[str]:
-        relevance = vocab @ doc - HUB_WEIGHT * self._hubness(vocab)
-        for i, stems in enumerate(self._vocab_stems):
-            if stems in item.stem_line:
-                relevance[i] += PHRASE_BONUS
-            elif all(f" {s} " in item.stem_line for s in stems.split()):
-                relevance[i] += WORDS_BONUS
-        top = np.argsort(-relevance, kind="stable")[:VOCABULARY_POOL]
-        names = [self._vocabulary[i] for i in top]
-        scores = [float(relevance[i]) for i in top]
-        vectors = [vocab[i] for i in top]
-        pool_matrix = vocab[top]
-        free_words: set[str] = set()
-        free = sorted(
-            ((float(short[p] @ doc), p) for p in item.candidates if p not in self._known),
-            key=lambda pair: (-pair[0], pair[1]),
+        similarity = vocab @ doc
+        evidence = self._mentions(item.stem_line)
+        free = np.stack([short[p] for p in item.free]) if item.free else np.zeros((0, doc.size))
+        free_to_vocab = free @ vocab.T  # (free keyphrases, vocabulary)
+        if item.free:
+            evidence = np.maximum(evidence, free_to_vocab.max(axis=0))
+        strength = np.clip((evidence - EVIDENCE_FROM) / (1 - EVIDENCE_FROM), 0.0, 1.0)
+        relevance = similarity + EVIDENCE_BONUS * strength
+
+        mention_floor = np.where(
+            self._one_word, MENTION_MIN_SIMILARITY_ONE_WORD, MENTION_MIN_SIMILARITY
         )
-        for score, phrase in free:
-            words = set(phrase.split())
-            needed = FREE_MIN_RELEVANCE + FREE_PER_EXTRA_WORD * (len(words) - 1)
-            if score < needed or words & free_words:
-                continue
-            free_words |= words  # overlapping n-grams of one chunk: the best one speaks for all
-            if float(np.max(pool_matrix @ short[phrase])) >= COVERED_SIMILARITY:
-                continue
-            names.append(phrase)
-            scores.append(score - FREE_PENALTY)
-            vectors.append(short[phrase])
-        return _mmr(names, np.asarray(scores), np.stack(vectors), free_from=len(top))
+        mention_floor[list(item.named)] = MENTION_MIN_SIMILARITY_NAMED
+        mentioned = (evidence >= STRONG_EVIDENCE) & (similarity >= mention_floor)
+        words = set(item.stem_line.split())
+        shares_a_word = np.array([not words.isdisjoint(w) for w in self._words])
+        floor = np.where(shares_a_word, INFERRED_FLOOR_SHARED_WORD, INFERRED_FLOOR)
+        inferred = similarity >= np.maximum(floor, float(similarity.max()) - INFERRED_SPREAD)
+        qualified = np.flatnonzero((mentioned | inferred) & ~self._broad)
+        if len(qualified) < MIN_TAGS:
+            # Few specific tags: named broad fields ("writing") and entries that share a word
+            # with the text may fill up, best first.
+            spare = (mentioned & self._broad) | ((relevance >= FILL_FLOOR) & shares_a_word)
+            spare[qualified] = False
+            ranked = [i for i in np.argsort(-relevance, kind="stable") if spare[i]]
+            fill = np.array(ranked[: MIN_TAGS - len(qualified)], dtype=np.int64)
+            qualified = np.union1d(qualified, fill)
 
-    def _hubness(self, vocab: Vectors) -> Vectors:
-        """How close each entry sits to a generic career text: hubs match every bio a little."""
-        if self._hub is None:
-            generic = _encode(GENERIC_TEXTS).mean(axis=0)
-            self._hub = vocab @ (generic / np.linalg.norm(generic))
-        return self._hub
+        names = [self._vocabulary[i] for i in qualified]
+        scores = [float(relevance[i]) for i in qualified]
+        vectors = [vocab[i] for i in qualified]
+        for k in _free_keyphrases(item.free, free @ doc, free_to_vocab, qualified):
+            names.append(item.free[k])
+            scores.append(float(free[k] @ doc) - FREE_PENALTY)
+            vectors.append(free[k])
+        if not names:
+            raise InvalidTagOutputError("the bio names no field of expertise the tagger knows")
+        return _mmr(names, np.array(scores), np.stack(vectors), free_from=len(qualified))
 
 
-def _mmr(names: Sequence[str], scores: np.ndarray, vectors: Vectors, *, free_from: int) -> list[str]:
-    """Maximal marginal relevance among the relevant tags: relevant, mutually different, best first.
+def _free_keyphrases(
+    phrases: Sequence[str], similarity: Vectors, to_vocab: Vectors, qualified: np.ndarray
+) -> list[int]:
+    """Indexes of the free keyphrases worth a tag: relevant, domain-like, not yet covered."""
+    chosen: list[int] = []
+    used_words: set[str] = set()
+    for k in sorted(range(len(phrases)), key=lambda k: (-similarity[k], phrases[k])):
+        words = set(phrases[k].split())
+        needed = FREE_MIN_SIMILARITY + FREE_PER_EXTRA_WORD * (len(words) - 1)
+        if similarity[k] < needed or words & used_words:
+            continue
+        used_words |= words  # overlapping n-grams of one chunk: the best speaks for all
+        if float(to_vocab[k].max()) < FREE_MIN_DOMAIN:
+            continue  # "coffeeshop addict": relevant to the text, but no field of expertise
+        if len(qualified) and float(to_vocab[k, qualified].max()) >= COVERED_SIMILARITY:
+            continue
+        chosen.append(k)
+    return chosen
 
-    Relevant means within ``RELEVANCE_SPREAD`` of the best and above ``RELEVANCE_FLOOR``; when
-    fewer than ``MIN_TAGS`` are, the best of the rest above ``FILL_FLOOR`` fill up. At most
-    ``MAX_FREE_TAGS`` free keyphrases (indexes from ``free_from`` on) are taken.
+
+def _mmr(
+    names: Sequence[str], scores: np.ndarray, vectors: Vectors, *, free_from: int
+) -> list[str]:
+    """Maximal marginal relevance: relevant, mutually different tags, best first.
+
+    Takes at most ``MAX_FREE_TAGS`` free keyphrases (the indexes from ``free_from`` on).
     """
-    cutoff = max(RELEVANCE_FLOOR, float(scores.max()) - RELEVANCE_SPREAD)
-    ranked = sorted(range(len(names)), key=lambda i: (-scores[i], names[i]))
-    remaining = [i for i in ranked if scores[i] >= cutoff]
-    if len(remaining) < MIN_TAGS:
-        remaining = [i for i in ranked if scores[i] >= FILL_FLOOR][:MIN_TAGS] or ranked[:1]
     similarity = vectors @ vectors.T
+    remaining = sorted(range(len(names)), key=lambda i: (-scores[i], names[i]))
     chosen: list[int] = []
     free_taken = 0
     while remaining and len(chosen) < MAX_TAGS:
         redundancy = (
-            similarity[np.ix_(remaining, chosen)].max(axis=1) if chosen else np.zeros(len(remaining))
+            similarity[np.ix_(remaining, chosen)].max(axis=1)
+            if chosen
+            else np.zeros(len(remaining))
         )
         mmr = MMR_LAMBDA * scores[remaining] - (1 - MMR_LAMBDA) * redundancy
         order = sorted(range(len(remaining)), key=lambda k: (-mmr[k], names[remaining[k]]))

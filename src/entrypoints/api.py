@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import anyio
 from fastapi import FastAPI, Response
@@ -35,8 +35,8 @@ from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
 from entrypoints import wiring
 from entrypoints.api_errors import install_error_handlers
+from entrypoints.api_guards import ADMIN_KEY_ENV
 from entrypoints.api_routes import (
-    ADMIN_KEY_ENV,
     ApiServices,
     create_admin_router,
     create_search_router,
@@ -116,7 +116,9 @@ async def health(services: ApiServices) -> tuple[Health, int]:
     matches = None
     if index.loaded:
         matches = (index.embedder_model, index.dimension) == (embedder.model_id, embedder.dimension)
-    status = "down" if not database.ok else "ok" if index.loaded and matches else "degraded"
+    status: Literal["ok", "degraded", "down"] = (
+        "down" if not database.ok else "ok" if index.loaded and matches else "degraded"
+    )
     report = Health(
         status=status,
         database=database,
@@ -182,9 +184,13 @@ def create_app(
     """
     settings = settings or Settings()
     services = build_services(
-        settings, repo=repo, tagger=tagger, embedder=embedder, index=index,
+        settings,
+        repo=repo,
+        tagger=tagger,
+        embedder=embedder,
+        index=index,
         retry_delay_s=retry_delay_s,
-    )  # fmt: skip
+    )
     warm_tagger = warm_up and tagger is None and settings.resolved_tagger() == "local"
     warm_embedder = warm_up and embedder is None and settings.embedder == "local"
     closers: list[Callable[[], Any]] = []
@@ -202,7 +208,9 @@ def create_app(
         if status.loaded:
             log.info("search index loaded: %s experts (%s)", status.count, status.embedder_model)
         else:
-            log.warning("search is unavailable (503) until an index is promoted: %s", status.problem)
+            log.warning(
+                "search is unavailable (503) until an index is promoted: %s", status.problem
+            )
         async with anyio.create_task_group() as group:
             if warm_tagger or (warm_embedder and status.loaded):
                 group.start_soon(
@@ -217,6 +225,8 @@ def create_app(
             group.cancel_scope.cancel()
         for close in closers:
             await close()
+        if repo is None and (close_repo := getattr(services.repo, "close", None)) is not None:
+            close_repo()  # only what this app built; callers close what they passed in
 
     app = FastAPI(
         title="Expert enrichment",

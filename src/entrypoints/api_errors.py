@@ -9,6 +9,7 @@ exception is logged with its traceback and answered with a generic 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -63,7 +64,7 @@ def error_response(
     code: str,
     message: str,
     field: str | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     body = ErrorBody(error=ErrorDetail(code=code, message=message, field=field))
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
@@ -72,7 +73,8 @@ def error_response(
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI ``responses=`` entries documenting the error shape for these status codes."""
     return {
-        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase} for status in statuses
+        status: {"model": ErrorBody, "description": HTTPStatus(status).phrase}
+        for status in statuses
     }
 
 
@@ -92,11 +94,11 @@ def translate(exc: EnrichmentError) -> ApiError:
     if isinstance(exc, InvalidQueryError):
         return ApiError(422, "invalid_query", str(exc), field="q")
     if isinstance(exc, IndexNotFoundError):
-        return ApiError(503, "index_not_ready", f"Search is not available yet: {exc}")
+        return ApiError(503, "index_not_ready", f"search is unavailable: {exc}")
     if isinstance(exc, EmbedderMismatchError):
-        return ApiError(503, "embedder_mismatch", f"Search is misconfigured: {exc}")
+        return ApiError(503, "embedder_mismatch", f"search is misconfigured: {exc}")
     if isinstance(exc, EmbeddingError | EmbedderUnavailableError):
-        return ApiError(503, "embedder_unavailable", f"Search failed: {exc}")
+        return ApiError(503, "embedder_unavailable", f"search failed: {exc}")
     if isinstance(exc, TaggerUnavailableError):
         return ApiError(503, "tagger_unavailable", str(exc))
     if isinstance(exc, DatabaseError):

@@ -13,19 +13,16 @@ FastAPI service can include it under its own prefix and dependencies::
 
 from __future__ import annotations
 
-import hmac
 import logging
-from collections.abc import Callable, Coroutine, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
 import anyio
-from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response, Security
+from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
 from fastapi.routing import APIRoute
-from fastapi.security import APIKeyHeader
 from pydantic import SecretStr
-from starlette.types import Message, Receive
 
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.experts import TaggingState
@@ -38,6 +35,7 @@ from enrichment_core.intake import (
 from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, TagGenerator, VectorIndex
 from enrichment_core.search import search
 from entrypoints.api_errors import ApiError, error_responses, translate
+from entrypoints.api_guards import BodyLimitRoute, admin_key_guard
 from entrypoints.api_schemas import (
     MAX_K,
     MAX_PAGE,
@@ -54,10 +52,6 @@ from entrypoints.api_schemas import (
 )
 
 log = logging.getLogger("entrypoints.api")
-
-MAX_BODY_BYTES = 64 * 1024
-ADMIN_KEY_HEADER = "X-Admin-Key"
-ADMIN_KEY_ENV = "ENRICH_ADMIN_KEY"
 
 
 @dataclass(slots=True)
@@ -77,88 +71,6 @@ class ApiServices:
         key = self.admin_key
         value = key.get_secret_value() if isinstance(key, SecretStr) else key
         return value or None
-
-
-# --- request body limit ----------------------------------------------------------------------
-
-
-def _too_large(limit: int) -> ApiError:
-    return ApiError(
-        413,
-        "body_too_large",
-        f"the request body is larger than {limit // 1024} KB; shorten the bio or other fields",
-    )
-
-
-class BodyLimitRoute(APIRoute):
-    """An ``APIRoute`` refusing bodies over ``MAX_BODY_BYTES`` with 413, before they are parsed.
-
-    Checks the declared Content-Length and counts what is actually received (chunked uploads).
-    It travels with the router, so a host app that mounts it keeps the limit.
-    """
-
-    max_body_bytes = MAX_BODY_BYTES
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        limit = self.max_body_bytes
-
-        async def limited(request: Request) -> Response:
-            declared = request.headers.get("content-length")
-            if declared is not None and (not declared.isdigit() or int(declared) > limit):
-                raise _too_large(limit)
-            received = 0
-            upstream: Receive = request.receive
-
-            async def counting_receive() -> Message:
-                nonlocal received
-                message = await upstream()
-                received += len(message.get("body", b""))
-                if received > limit:
-                    raise _too_large(limit)
-                return message
-
-            return await handler(Request(request.scope, counting_receive))
-
-        return limited
-
-
-# --- admin key -------------------------------------------------------------------------------
-
-_admin_key_header = APIKeyHeader(
-    name=ADMIN_KEY_HEADER,
-    scheme_name="AdminKey",
-    auto_error=False,
-    description=f"The admin key, equal to the server's {ADMIN_KEY_ENV}.",
-)
-
-
-def admin_key_guard(services: ApiServices) -> Callable[..., Coroutine[Any, Any, None]]:
-    """A dependency accepting only requests whose X-Admin-Key equals the configured secret."""
-
-    async def require_admin_key(
-        given: Annotated[str | None, Security(_admin_key_header)],
-    ) -> None:
-        secret = services.admin_secret()
-        if secret is None:
-            raise ApiError(
-                503,
-                "admin_key_not_configured",
-                f"admin routes are disabled because no admin key is configured: set {ADMIN_KEY_ENV} "
-                "on the server and restart it",
-            )
-        if not given:
-            raise ApiError(
-                401, "admin_key_missing", f"send the admin key in the {ADMIN_KEY_HEADER} header"
-            )
-        if not hmac.compare_digest(given.encode("utf-8"), secret.encode("utf-8")):
-            raise ApiError(
-                401,
-                "admin_key_invalid",
-                f"the {ADMIN_KEY_HEADER} header does not match the server's admin key",
-            )
-
-    return require_admin_key
 
 
 # --- admin routes ----------------------------------------------------------------------------
@@ -215,7 +127,7 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
     ``require_admin_key=False`` drops the X-Admin-Key check: only for a host app whose own
     router dependencies already authenticate admins.
     """
-    guard = [Depends(admin_key_guard(services))] if require_admin_key else []
+    guard = [Depends(admin_key_guard(services.admin_secret))] if require_admin_key else []
     router = APIRouter(
         tags=["admin"],
         dependencies=guard,

@@ -37,25 +37,38 @@ def _require_chromium() -> None:
     if CHROMIUM.exists():
         return
     if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)")
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium); the browser test needs it")
+        pytest.fail(
+            f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)"
+        )
+    pytest.skip(
+        f"{CHROMIUM} is not installed (apt-get install chromium); the browser test needs it"
+    )
 
 
 def _seed(parts: AppParts) -> None:
     """A directory bigger than one page, a few experts already tagged."""
     bio = "Advises companies on corporate finance and equity. " * 4
     experts = [
-        new_expert(username=f"seed{i:02d}", first_name="Seed", last_name=f"Expert {i:02d}",
-                   job_title="Finance consultant", bio=bio if i % 3 else None,
-                   profile_url=f"https://x.example/seed{i}" if i % 2 else None)
+        new_expert(
+            username=f"seed{i:02d}",
+            first_name="Seed",
+            last_name=f"Expert {i:02d}",
+            job_title="Finance consultant",
+            bio=bio if i % 3 else None,
+            profile_url=f"https://x.example/seed{i}" if i % 2 else None,
+        )
         for i in range(24)
-    ]  # fmt: skip
+    ]
     import_experts(parts.repo, experts)
     for expert in parts.repo.list_experts()[:6]:
         if expert.has_bio and expert.id is not None:
-            parts.repo.save_tags(expert.id, tags=["corporate finance", "equity"],
-                                 tagged_by="scripted:test", tagged_at=datetime.now(UTC),
-                                 findability_score=(expert.findability_score or 0) + 25)  # fmt: skip
+            parts.repo.save_tags(
+                expert.id,
+                tags=["corporate finance", "equity"],
+                tagged_by="scripted:test",
+                tagged_at=datetime.now(UTC),
+                findability_score=(expert.findability_score or 0) + 25,
+            )
 
 
 @pytest.fixture
@@ -82,6 +95,18 @@ def page(live: tuple[AppParts, LiveServer]) -> Iterator[Any]:
             browser.close()
 
 
+def _record_dialogs(page: Any) -> list[str]:
+    """Every alert/confirm the page opens (an executed injection would open one)."""
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return dialogs
+
+
 def _sign_in(page: Any, server: LiveServer, key: str = ADMIN_KEY) -> None:
     page.goto(f"{server.url}/admin")
     page.fill("#admin-key", key)
@@ -100,8 +125,7 @@ def test_admin_adds_an_expert_sees_the_spinner_then_tags_and_finds_it(
     from playwright.sync_api import expect
 
     parts, server = live
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = _record_dialogs(page)
 
     _sign_in(page, server, key="wrong-key")
     expect(page.locator("#key-message")).to_contain_text("Wrong admin key")
@@ -116,9 +140,16 @@ def test_admin_adds_an_expert_sees_the_spinner_then_tags_and_finds_it(
     expect(page.locator("#add-error")).to_have_text("Check profile url: must be an http(s) URL")
     expect(page.locator("#add-form [name=profile_url]")).to_have_attribute("aria-invalid", "true")
 
-    _add(page, username="dr_paws", first_name="Paula", last_name="Vet",
-         job_title="Veterinary surgeon", hourly_rate="180", profile_url="https://x.example/paws",
-         bio="Veterinary surgery for dogs and cats: orthopedics, soft tissue surgery.")  # fmt: skip
+    _add(
+        page,
+        username="dr_paws",
+        first_name="Paula",
+        last_name="Vet",
+        job_title="Veterinary surgeon",
+        hourly_rate="180",
+        profile_url="https://x.example/paws",
+        bio="Veterinary surgery for dogs and cats: orthopedics, soft tissue surgery.",
+    )
     spinner = page.locator("#add-spinner")
     expect(spinner).to_be_visible(timeout=1_000)  # while the 1.5 s tagger runs
     expect(spinner).to_have_text("Generating tags...")
@@ -147,7 +178,9 @@ def test_admin_adds_an_expert_sees_the_spinner_then_tags_and_finds_it(
     page.fill("#search-q", "veterinary surgery for my dog")
     page.click("#search-form button[type=submit]")
     expect(page.locator("#search-results li").first).to_contain_text("Paula Vet")
-    page.screenshot(path=os.environ.get("ENRICH_SCREENSHOT", str(tmp_path / "admin.png")), full_page=True)
+    page.screenshot(
+        path=os.environ.get("ENRICH_SCREENSHOT", str(tmp_path / "admin.png")), full_page=True
+    )
     assert dialogs == []
 
 
@@ -157,12 +190,18 @@ def test_hostile_username_name_and_bio_render_as_text(
     from playwright.sync_api import expect
 
     _, server = live
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    dialogs = _record_dialogs(page)
     _sign_in(page, server)
-    _add(page, username=HOSTILE_USERNAME, first_name=HOSTILE_NAME, job_title="<b>Boss</b>",
-         bio=HOSTILE_BIO)  # fmt: skip
-    expect(page.locator("#add-result")).to_contain_text(f"Added {HOSTILE_NAME} (@{HOSTILE_USERNAME})")
+    _add(
+        page,
+        username=HOSTILE_USERNAME,
+        first_name=HOSTILE_NAME,
+        job_title="<b>Boss</b>",
+        bio=HOSTILE_BIO,
+    )
+    expect(page.locator("#add-result")).to_contain_text(
+        f"Added {HOSTILE_NAME} (@{HOSTILE_USERNAME})"
+    )
     row = page.locator("#experts-body tr").first
     expect(row).to_contain_text(HOSTILE_NAME)
     expect(row).to_contain_text("@" + HOSTILE_USERNAME)

@@ -36,7 +36,9 @@ JANE = {
 
 @pytest.fixture
 def parts(tmp_path: Path) -> AppParts:
-    return build_app(tmp_path, tagger=ScriptedTagger({"jane_doe_tax": [["R&D Tax Credits", "Tax Law"]]}))
+    return build_app(
+        tmp_path, tagger=ScriptedTagger({"jane_doe_tax": [["R&D Tax Credits", "Tax Law"]]})
+    )
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def assert_error(response: Any, status: int, code: str, field: str | None = None
 
 # --- admin key ---------------------------------------------------------------------------------
 
-ADMIN_CALLS = [
+ADMIN_CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("POST", "/api/admin/experts", {"json": {"username": "x"}}),
     ("GET", "/api/admin/experts", {}),
     ("GET", "/api/admin/experts/jane_doe_tax", {}),
@@ -80,7 +82,10 @@ def test_without_a_configured_key_admin_routes_refuse_and_say_how_to_fix_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     parts = build_app(tmp_path, admin_key=None)
-    with caplog.at_level(logging.WARNING, logger="entrypoints.api"), TestClient(parts.app) as client:
+    with (
+        caplog.at_level(logging.WARNING, logger="entrypoints.api"),
+        TestClient(parts.app) as client,
+    ):
         for method, path, kwargs in ADMIN_CALLS:
             error = assert_error(
                 client.request(method, path, headers={"X-Admin-Key": ""}, **kwargs),
@@ -151,7 +156,9 @@ def test_tagger_too_slow_saves_untagged_then_the_background_retry_tags(tmp_path:
     parts = build_app(tmp_path, tagger=tagger, intake_timeout_s=0.2)
     with TestClient(parts.app) as client:
         body = client.post(
-            "/api/admin/experts", json={"username": "slowpoke", "bio": "Supply chain."}, headers=ADMIN
+            "/api/admin/experts",
+            json={"username": "slowpoke", "bio": "Supply chain."},
+            headers=ADMIN,
         ).json()
         assert (body["tagging"], body["tags"]) == ("retry_scheduled", None)
         assert "did not answer in time" in body["tagging_error"]
@@ -242,7 +249,9 @@ def error_code(body: dict[str, Any]) -> str:
 
 def test_body_that_is_not_json_is_422(client: TestClient) -> None:
     headers = {**ADMIN, "Content-Type": "application/json"}
-    assert_error(client.post("/api/admin/experts", content=b"{nope", headers=headers), 422, "invalid_json")
+    assert_error(
+        client.post("/api/admin/experts", content=b"{nope", headers=headers), 422, "invalid_json"
+    )
 
 
 def test_existing_username_is_409_and_the_stored_expert_is_unchanged(
@@ -250,7 +259,12 @@ def test_existing_username_is_409_and_the_stored_expert_is_unchanged(
 ) -> None:
     assert client.post("/api/admin/experts", json=JANE, headers=ADMIN).status_code == 201
     again = {**JANE, "bio": "Someone else entirely."}
-    assert_error(client.post("/api/admin/experts", json=again, headers=ADMIN), 409, "duplicate_username", "username")
+    assert_error(
+        client.post("/api/admin/experts", json=again, headers=ADMIN),
+        409,
+        "duplicate_username",
+        "username",
+    )
     stored = parts.repo.get("jane_doe_tax")
     assert stored is not None and stored.bio == LONG_TAX_BIO.strip()
 
@@ -258,9 +272,13 @@ def test_existing_username_is_409_and_the_stored_expert_is_unchanged(
 def test_oversize_body_is_413_declared_or_streamed(client: TestClient, parts: AppParts) -> None:
     big = b'{"username": "big", "bio": "' + b"x" * 70_000 + b'"}'
     headers = {**ADMIN, "Content-Type": "application/json"}
-    assert_error(client.post("/api/admin/experts", content=big, headers=headers), 413, "body_too_large")
+    assert_error(
+        client.post("/api/admin/experts", content=big, headers=headers), 413, "body_too_large"
+    )
     chunks = iter([big[:40_000], big[40_000:]])  # no Content-Length: counted while received
-    assert_error(client.post("/api/admin/experts", content=chunks, headers=headers), 413, "body_too_large")
+    assert_error(
+        client.post("/api/admin/experts", content=chunks, headers=headers), 413, "body_too_large"
+    )
     assert parts.repo.count() == 0
 
 
@@ -271,17 +289,29 @@ def seed_directory(repo: SqlExpertRepo) -> None:
     """zoe tagged (100), cat failed, bob pending, dan without bio, plus 21 more pending."""
     bio = "Long enough bio about tax law. " * 20
     experts = [
-        new_expert(username="zoe", first_name="Zoe", last_name="Adams", job_title="Tax", bio=bio,
-                   profile_url="https://x.example/zoe", hourly_rate=100),
+        new_expert(
+            username="zoe",
+            first_name="Zoe",
+            last_name="Adams",
+            job_title="Tax",
+            bio=bio,
+            profile_url="https://x.example/zoe",
+            hourly_rate=100,
+        ),
         new_expert(username="bob", first_name="Bob", last_name="Young", bio="Short bio."),
         new_expert(username="cat", first_name="Cat", last_name="Moss", job_title="Vet", bio=bio),
         new_expert(username="dan", first_name="Dan", last_name="Berg", job_title="Chef"),
-    ] + [new_expert(username=f"extra{i:02d}", bio="Pending.") for i in range(21)]  # fmt: skip
+    ] + [new_expert(username=f"extra{i:02d}", bio="Pending.") for i in range(21)]
     import_experts(repo, experts)
     zoe, cat = repo.get("zoe"), repo.get("cat")
     assert zoe is not None and zoe.id is not None and cat is not None and cat.id is not None
-    repo.save_tags(zoe.id, tags=["tax law"], tagged_by="scripted:test",
-                   tagged_at=datetime.now(UTC), findability_score=100.0)  # fmt: skip
+    repo.save_tags(
+        zoe.id,
+        tags=["tax law"],
+        tagged_by="scripted:test",
+        tagged_at=datetime.now(UTC),
+        findability_score=100.0,
+    )
     repo.record_tagging_failure(cat.id, error="TransientTaggingError: 503")
 
 
@@ -303,14 +333,24 @@ def test_listing_filters_by_tagging_state(
     assert names[: len(expected)] == expected and (state == "pending" or names == expected)
 
 
-def test_listing_shows_tags_score_state_producer_and_error(client: TestClient, parts: AppParts) -> None:
+def test_listing_shows_tags_score_state_producer_and_error(
+    client: TestClient, parts: AppParts
+) -> None:
     seed_directory(parts.repo)
-    items = {e["username"]: e for e in client.get("/api/admin/experts?limit=200", headers=ADMIN).json()["items"]}
+    items = {
+        e["username"]: e
+        for e in client.get("/api/admin/experts?limit=200", headers=ADMIN).json()["items"]
+    }
     assert len(items) == 25
     assert (items["zoe"]["tags"], items["zoe"]["findability_score"], items["zoe"]["tagged_by"]) == (
-        ["tax law"], 100.0, "scripted:test",
-    )  # fmt: skip
-    assert (items["cat"]["tagging_state"], items["cat"]["tagging_error"]) == ("failed", "TransientTaggingError: 503")
+        ["tax law"],
+        100.0,
+        "scripted:test",
+    )
+    assert (items["cat"]["tagging_state"], items["cat"]["tagging_error"]) == (
+        "failed",
+        "TransientTaggingError: 503",
+    )
     untagged = client.get("/api/admin/experts?state=untagged&limit=200", headers=ADMIN).json()
     assert untagged["total"] == 24
 
@@ -319,8 +359,12 @@ def test_listing_sorts_server_side_and_pages(client: TestClient, parts: AppParts
     seed_directory(parts.repo)
     best = client.get("/api/admin/experts?sort=findability&order=desc&limit=2", headers=ADMIN)
     assert usernames(best)[0] == "zoe"
-    scores = [e["findability_score"] for e in client.get(
-        "/api/admin/experts?sort=findability&order=asc&limit=200", headers=ADMIN).json()["items"]]  # fmt: skip
+    scores = [
+        e["findability_score"]
+        for e in client.get(
+            "/api/admin/experts?sort=findability&order=asc&limit=200", headers=ADMIN
+        ).json()["items"]
+    ]
     assert scores == sorted(scores)
     by_name = usernames(client.get("/api/admin/experts?sort=name&order=asc&limit=4", headers=ADMIN))
     assert by_name == ["bob", "cat", "dan", "extra00"]  # "Bob Young" ... then bare usernames
@@ -332,11 +376,19 @@ def test_listing_sorts_server_side_and_pages(client: TestClient, parts: AppParts
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("limit=0", "limit"), ("limit=201", "limit"), ("offset=-1", "offset"), ("state=done", "state"),
-     ("sort=rate", "sort"), ("order=up", "order")],  # fmt: skip
+    [
+        ("limit=0", "limit"),
+        ("limit=201", "limit"),
+        ("offset=-1", "offset"),
+        ("state=done", "state"),
+        ("sort=rate", "sort"),
+        ("order=up", "order"),
+    ],
 )
 def test_listing_rejects_bad_parameters(client: TestClient, query: str, field: str) -> None:
-    assert_error(client.get(f"/api/admin/experts?{query}", headers=ADMIN), 422, "validation_error", field)
+    assert_error(
+        client.get(f"/api/admin/experts?{query}", headers=ADMIN), 422, "validation_error", field
+    )
 
 
 def test_unknown_expert_is_404(client: TestClient) -> None:
@@ -348,11 +400,22 @@ def test_unknown_expert_is_404(client: TestClient) -> None:
 
 def tag_directory(client: TestClient, *experts: dict[str, Any]) -> None:
     for expert in experts:
-        assert client.post("/api/admin/experts", json=expert, headers=ADMIN).json()["tagging"] == "tagged"
+        assert (
+            client.post("/api/admin/experts", json=expert, headers=ADMIN).json()["tagging"]
+            == "tagged"
+        )
 
 
-VET = {"username": "dr_paws", "job_title": "Veterinary surgeon", "bio": "Veterinary surgery for small animals, orthopedics."}
-CHEF = {"username": "chef_al", "job_title": "Chef", "bio": "Restaurant menus, kitchen operations and catering."}
+VET = {
+    "username": "dr_paws",
+    "job_title": "Veterinary surgeon",
+    "bio": "Veterinary surgery for small animals, orthopedics.",
+}
+CHEF = {
+    "username": "chef_al",
+    "job_title": "Chef",
+    "bio": "Restaurant menus, kitchen operations and catering.",
+}
 
 
 def test_search_is_503_until_an_index_is_promoted_and_admin_keeps_working(
@@ -362,7 +425,11 @@ def test_search_is_503_until_an_index_is_promoted_and_admin_keeps_working(
     assert "enrich ingest" in error["message"]
     assert client.post("/api/admin/experts", json=JANE, headers=ADMIN).status_code == 201
     health = client.get("/healthz").json()
-    assert (health["status"], health["database"]["ok"], health["index"]["loaded"]) == ("degraded", True, False)
+    assert (health["status"], health["database"]["ok"], health["index"]["loaded"]) == (
+        "degraded",
+        True,
+        False,
+    )
 
 
 def test_new_experts_reach_search_at_the_next_ingest_picked_up_without_restart(
@@ -377,12 +444,18 @@ def test_new_experts_reach_search_at_the_next_ingest_picked_up_without_restart(
     assert hits[0]["tags"] == ["veterinary surgeon", "consulting"]
 
     tag_directory(client, CHEF)  # locked decision 12: intake alone does not touch the index
-    assert "chef_al" not in [h["username"] for h in client.get("/api/search?q=restaurant kitchen").json()["hits"]]
+    assert "chef_al" not in [
+        h["username"] for h in client.get("/api/search?q=restaurant kitchen").json()["hits"]
+    ]
     promote_index(parts.repo, parts.index_dir, parts.embedder)
     top = client.get("/api/search?q=restaurant kitchen catering&k=1").json()["hits"]
     assert top[0]["username"] == "chef_al"
     health = client.get("/healthz").json()
-    assert (health["status"], health["index"]["count"], health["embedder"]["matches_index"]) == ("ok", 3, True)
+    assert (health["status"], health["index"]["count"], health["embedder"]["matches_index"]) == (
+        "ok",
+        3,
+        True,
+    )
 
 
 def test_index_promoted_before_start_is_loaded_at_start_up(tmp_path: Path) -> None:
@@ -393,13 +466,22 @@ def test_index_promoted_before_start_is_loaded_at_start_up(tmp_path: Path) -> No
     second = build_app(tmp_path)
     with TestClient(second.app) as client:
         assert client.get("/healthz").json()["index"]["loaded"] is True
-        assert client.get("/api/search?q=tax credits").json()["hits"][0]["username"] == "jane_doe_tax"
+        assert (
+            client.get("/api/search?q=tax credits").json()["hits"][0]["username"] == "jane_doe_tax"
+        )
 
 
 @pytest.mark.parametrize(
     ("query", "field"),
-    [("q=", "q"), ("q=%20%20%20", "q"), ("q=" + "a" * 501, "q"), ("k=5", "q"),
-     ("q=tax&k=0", "k"), ("q=tax&k=51", "k"), ("q=tax&k=ten", "k")],  # fmt: skip
+    [
+        ("q=", "q"),
+        ("q=%20%20%20", "q"),
+        ("q=" + "a" * 501, "q"),
+        ("k=5", "q"),
+        ("q=tax&k=0", "k"),
+        ("q=tax&k=51", "k"),
+        ("q=tax&k=ten", "k"),
+    ],
 )
 def test_search_validates_the_query_and_k(client: TestClient, query: str, field: str) -> None:
     response = client.get(f"/api/search?{query}")
@@ -436,16 +518,27 @@ def test_admin_page_and_assets_are_served_with_a_strict_policy(client: TestClien
     assert client.get("/", follow_redirects=False).headers["location"] == "/admin"
 
 
-def test_routers_mount_in_another_service_under_its_prefix_and_dependencies(parts: AppParts) -> None:
+def test_routers_mount_in_another_service_under_its_prefix_and_dependencies(
+    parts: AppParts,
+) -> None:
     async def staff_only(x_staff: str = Header(default="")) -> None:
         if x_staff != "yes":
             raise HTTPException(403, "staff only")
 
-    services = ApiServices(repo=parts.repo, tagger=parts.tagger, embedder=parts.embedder,
-                           index=parts.index, admin_key="host-key", retry_delay_s=0)  # fmt: skip
+    services = ApiServices(
+        repo=parts.repo,
+        tagger=parts.tagger,
+        embedder=parts.embedder,
+        index=parts.index,
+        admin_key="host-key",
+        retry_delay_s=0,
+    )
     host = FastAPI()
-    host.include_router(create_admin_router(services), prefix="/internal/experts-admin",
-                        dependencies=[Depends(staff_only)])  # fmt: skip
+    host.include_router(
+        create_admin_router(services),
+        prefix="/internal/experts-admin",
+        dependencies=[Depends(staff_only)],
+    )
     host.include_router(create_search_router(services), prefix="/v2")
     with TestClient(host) as client:
         url = "/internal/experts-admin/experts"
@@ -453,7 +546,8 @@ def test_routers_mount_in_another_service_under_its_prefix_and_dependencies(part
         created = client.post(url, json=JANE, headers={"X-Admin-Key": "host-key", "X-Staff": "yes"})
         assert created.status_code == 201 and created.json()["tagging"] == "tagged"
         assert created.headers["location"].endswith("/internal/experts-admin/experts/jane_doe_tax")
-        duplicate = client.post(url, json=JANE, headers={"X-Admin-Key": "host-key", "X-Staff": "yes"})
+        duplicate = client.post(
+            url, json=JANE, headers={"X-Admin-Key": "host-key", "X-Staff": "yes"}
+        )
         assert duplicate.status_code == 409  # statuses survive without the host installing handlers
         assert client.get("/v2/search?q=tax").status_code == 503
-

@@ -49,7 +49,10 @@ def test_every_api_route_is_in_the_schema_with_a_typed_success_response(
     client = TestClient(app)
     for method, path in API_ROUTES:  # each documented route is really served (not a 404/405)
         response = client.request(method, path.replace("{username}", "someone"))
-        assert response.json().get("error", {}).get("code") not in ("not_found", "method_not_allowed")
+        assert response.json().get("error", {}).get("code") not in (
+            "not_found",
+            "method_not_allowed",
+        )
     for key, op in ops.items():
         assert op.get("summary"), f"{key} has no summary"
         assert op["operationId"].isidentifier()
@@ -75,8 +78,16 @@ def test_models_one_per_role_are_named_in_the_schema(
 ) -> None:
     _, schema = app_and_schema
     components = schema["components"]["schemas"]
-    for name in ("ExpertCreate", "ExpertPublic", "ExpertCreated", "ExpertPage", "SearchHitPublic",
-                 "SearchResults", "ErrorBody", "Health"):  # fmt: skip
+    for name in (
+        "ExpertCreate",
+        "ExpertPublic",
+        "ExpertCreated",
+        "ExpertPage",
+        "SearchHitPublic",
+        "SearchResults",
+        "ErrorBody",
+        "Health",
+    ):
         assert name in components
     ops = operations(schema)
     create = ops[("POST", "/api/admin/experts")]
@@ -103,13 +114,22 @@ def test_parameters_and_their_bounds_are_documented(
     ops = operations(schema)
     listing = {p["name"]: p for p in ops[("GET", "/api/admin/experts")]["parameters"]}
     assert set(listing) == {"offset", "limit", "state", "sort", "order"}
-    assert (listing["limit"]["schema"]["minimum"], listing["limit"]["schema"]["maximum"]) == (1, 200)
+    assert (listing["limit"]["schema"]["minimum"], listing["limit"]["schema"]["maximum"]) == (
+        1,
+        200,
+    )
     search = {p["name"]: p for p in ops[("GET", "/api/search")]["parameters"]}
     assert search["q"]["required"] is True
     assert (search["q"]["schema"]["minLength"], search["q"]["schema"]["maxLength"]) == (1, 500)
     assert (search["k"]["schema"]["minimum"], search["k"]["schema"]["maximum"]) == (1, 50)
     components = schema["components"]["schemas"]
-    assert set(components["StateFilter"]["enum"]) == {"tagged", "untagged", "failed", "no_bio", "pending"}
+    assert set(components["StateFilter"]["enum"]) == {
+        "tagged",
+        "untagged",
+        "failed",
+        "no_bio",
+        "pending",
+    }
     assert set(components["SortField"]["enum"]) == {"id", "findability", "name"}
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from adapters.faiss_index import FaissVectorIndex
 from adapters.sql_repo import SqlExpertRepo
@@ -54,7 +55,7 @@ def build_app(
         _env_file=None,  # type: ignore[call-arg]
         database_url=f"sqlite:///{tmp_path / 'experts.db'}",
         index_dir=index_dir,
-        admin_key=admin_key,
+        admin_key=SecretStr(admin_key) if admin_key is not None else None,
         intake_timeout_s=intake_timeout_s,
         **settings,
     )

@@ -76,7 +76,8 @@ def test_expert_with_a_bio_is_tagged_and_scored_before_the_call_returns() -> Non
     assert result.expert == stored(repo)
     assert result.expert.tags == ("r&d tax credits", "tax law")
     assert result.expert.tagged_by == "scripted:test"
-    assert result.expert.findability_score == 100.0  # 40 bio + 25 tags + 15 URL + 10 title + 10 rate
+    # 40 bio + 25 tags + 15 URL + 10 title + 10 rate
+    assert result.expert.findability_score == 100.0
     assert scheduler.scheduled == []
 
 
@@ -93,7 +94,10 @@ def test_no_bio_expert_is_saved_and_scored_without_a_tagger_call() -> None:
 @pytest.mark.parametrize(
     ("outcome", "error_text"),
     [
-        (TransientTaggingError("Gemini is unavailable (503)"), "TransientTaggingError: Gemini is unavailable"),
+        (
+            TransientTaggingError("Gemini is unavailable (503)"),
+            "TransientTaggingError: Gemini is unavailable",
+        ),
         (PermanentTaggingError("bad key"), "PermanentTaggingError: bad key"),
         ([], "InvalidTagOutputError"),
         (RuntimeError("adapter bug"), "RuntimeError: adapter bug"),
@@ -152,7 +156,11 @@ def test_background_retry_tags_the_expert_and_clears_the_recorded_failure() -> N
     outcome = _retry(repo, ScriptedTagger({"ada": [["Tax Law"]]}), scheduler.scheduled[0])
     expert = stored(repo)
     assert outcome is RetryOutcome.TAGGED
-    assert (expert.tags, expert.tagging_error, expert.findability_score) == (("tax law",), None, 100.0)
+    assert (expert.tags, expert.tagging_error, expert.findability_score) == (
+        ("tax law",),
+        None,
+        100.0,
+    )
 
 
 def test_retry_that_fails_again_is_recorded_and_logged_never_raised(

@@ -1,0 +1,351 @@
+"""Benchmark: the HTTP API's search latency and throughput and its intake latency.
+
+    python benchmarks/api_latency.py [--experts 1558] [--queries 200] [--clients 8]
+        [--seconds 10] [--max-requests 3000] [--intakes 20] [--tagger fake|local]
+        [--server process|thread]
+
+A demo directory (``adapters.sample_data``) is seeded into a SQLite file, tagged (``fake``:
+tags from category and job title, instantly; ``local``: the offline tagger), and ingested with
+the local embedder. The app is then served by uvicorn on 127.0.0.1: ``enrich serve`` in a
+subprocess (default) or in a thread of this process. Intake always uses the local tagger.
+
+Baselines, measured in the same run: the search use case called in-process (no HTTP) and the
+intake use case called in-process (in-memory repository, same tagger). Each HTTP figure prints
+its ratio to the matching baseline, so the cost of HTTP, JSON, the database and the event loop
+shows whatever the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+from pydantic import SecretStr
+
+# FAISS and torch each bring an OpenMP runtime whose idle threads spin by default; on a small,
+# busy machine they steal the CPU from each other and a query embedding gets 5-10x slower.
+# Both this process (the baseline) and the server it starts run with passive waiting.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for tests.support (the uvicorn thread helper)
+
+from adapters.faiss_index import FaissVectorIndex  # noqa: E402
+from adapters.local_embedder import LocalEmbedder  # noqa: E402
+from adapters.local_tagger import LocalTagGenerator  # noqa: E402
+from adapters.memory_repo import InMemoryExpertRepo  # noqa: E402
+from adapters.sample_data import generate_sample_experts  # noqa: E402
+from adapters.sql_repo import SqlExpertRepo  # noqa: E402
+from adapters.vector_cache import InMemoryVectorCache  # noqa: E402
+from enrichment_core.experts import new_expert  # noqa: E402
+from enrichment_core.ingest import ingest  # noqa: E402
+from enrichment_core.intake import IntakeTagging, intake_expert  # noqa: E402
+from enrichment_core.search import search  # noqa: E402
+from enrichment_core.seeding import import_experts  # noqa: E402
+from enrichment_core.tags import normalize_tags  # noqa: E402
+from tests.support.api_harness import LiveServer, free_port  # noqa: E402
+
+ADMIN_KEY = "benchmark-admin-key"
+QUERIES = [
+    "I need help with R&D tax credits for a startup",
+    "veterinary surgeon for a small animal clinic",
+    "machine learning for demand forecasting in retail",
+    "supply chain and logistics optimisation",
+    "employment law advice for a small business",
+    "cloud architecture and kubernetes migration",
+    "digital marketing and SEO for an online shop",
+    "real estate investment strategy",
+    "clinical trials in healthcare",
+    "UX design review of a mobile app",
+]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def summary(latencies_ms: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(latencies_ms):8.2f} ms  p99 {percentile(latencies_ms, 99):8.2f} ms"
+    )
+
+
+def timed(call: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    call()
+    return (time.perf_counter() - started) * 1000
+
+
+# --- the demo directory -------------------------------------------------------------------------
+
+
+def build_directory(repo: SqlExpertRepo, rows: list[dict[str, str]], tagger: str) -> str:
+    import_experts(repo, [new_expert(**row) for row in rows])
+    experts = [e for e in repo.list_experts(tagged=False) if e.has_bio]
+    started = time.perf_counter()
+    if tagger == "local":
+        from enrichment_core.ports import TagRequest
+
+        local = LocalTagGenerator()
+        tags = local.tag_many([TagRequest.for_expert(e) for e in experts])
+        by = local.name
+    else:
+        tags = [[t for t in (e.category, e.job_title) if t] or ["general"] for e in experts]
+        by = "fake:category-and-title"
+    now = datetime.now(UTC)
+    for expert, raw in zip(experts, tags, strict=True):
+        assert expert.id is not None
+        normalized = normalize_tags(raw)
+        score = (expert.findability_score or 0) + 25
+        repo.save_tags(
+            expert.id, tags=normalized, tagged_by=by, tagged_at=now, findability_score=score
+        )
+    return f"{len(experts)} tagged by {by} in {time.perf_counter() - started:.1f} s"
+
+
+# --- measurements -------------------------------------------------------------------------------
+
+
+def http_search_serial(url: str, queries: list[str]) -> list[float]:
+    with httpx.Client(base_url=url, timeout=60) as client:
+        latencies = []
+        for q in queries:
+            started = time.perf_counter()
+            response = client.get("/api/search", params={"q": q, "k": 10})
+            latencies.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+    return latencies
+
+
+async def http_search_concurrent(
+    url: str, queries: list[str], clients: int, seconds: float, max_requests: int
+) -> tuple[list[float], float, int]:
+    """``clients`` loops sending searches until ``seconds`` pass or ``max_requests`` were sent."""
+    latencies: list[float] = []
+    errors = 0
+    sent = 0
+    deadline = time.perf_counter() + seconds
+
+    async def worker(client: httpx.AsyncClient, offset: int) -> None:
+        nonlocal sent, errors
+        i = offset
+        while time.perf_counter() < deadline and sent < max_requests:
+            sent += 1
+            started = time.perf_counter()
+            response = await client.get("/api/search", params={"q": queries[i % len(queries)]})
+            latencies.append((time.perf_counter() - started) * 1000)
+            errors += response.status_code != 200
+            i += clients
+
+    limits = httpx.Limits(max_connections=clients)
+    started = time.perf_counter()
+    async with (
+        httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client,
+        anyio.create_task_group() as group,
+    ):
+        for n in range(clients):
+            group.start_soon(worker, client, n)
+    return latencies, time.perf_counter() - started, errors
+
+
+def http_intake(url: str, rows: list[dict[str, str]]) -> tuple[list[float], int]:
+    latencies, tagged = [], 0
+    with httpx.Client(base_url=url, timeout=120, headers={"X-Admin-Key": ADMIN_KEY}) as client:
+        for row in rows:
+            body = {k: v for k, v in row.items() if v}
+            started = time.perf_counter()
+            response = client.post("/api/admin/experts", json=body)
+            latencies.append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
+            tagged += response.json()["tagging"] == "tagged"
+    return latencies, tagged
+
+
+def in_process_intake(rows: list[dict[str, str]], tagger: LocalTagGenerator) -> list[float]:
+    class NoRetries:
+        def schedule_tagging_retry(self, expert_id: int) -> None:
+            raise AssertionError("the baseline intake must not fail")
+
+    repo = InMemoryExpertRepo()
+
+    async def run() -> list[float]:
+        latencies = []
+        for row in rows:
+            started = time.perf_counter()
+            result = await intake_expert(
+                row, repo=repo, tagger=tagger, retries=NoRetries(), timeout_s=120
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert result.tagging is IntakeTagging.TAGGED
+        return latencies
+
+    return anyio.run(run)
+
+
+@contextmanager
+def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Iterator[str]:
+    """The app on 127.0.0.1: ``enrich serve`` in a subprocess, or uvicorn in a thread."""
+    if mode == "thread":
+        from entrypoints.api import create_app
+        from entrypoints.settings import Settings
+
+        settings = Settings(
+            database_url=db_url, index_dir=tmp / "index", admin_key=SecretStr(ADMIN_KEY)
+        )
+        app = create_app(settings, tagger=tagger, embedder=LocalEmbedder(), warm_up=False)
+        with LiveServer(app) as server:
+            yield server.url
+        return
+    port = free_port()
+    env = {
+        **os.environ,
+        "ENRICH_ADMIN_KEY": ADMIN_KEY,
+        "ENRICH_TAGGER": "local",
+        "ENRICH_EMBEDDER": "local",
+        "HF_HUB_OFFLINE": "1",
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "entrypoints",
+        "--db",
+        db_url,
+        "--index-dir",
+        str(tmp / "index"),
+        "serve",
+        "--port",
+        str(port),
+    ]
+    with open(tmp / "server.log", "w") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 300
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    tail = (tmp / "server.log").read_text()[-2000:]
+                    raise RuntimeError(f"`enrich serve` did not start:\n{tail}")
+                time.sleep(0.2)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/healthz", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def measure_http(
+    url: str, args: argparse.Namespace, queries: list[str], rows: list[dict[str, str]]
+) -> dict[str, Any]:
+    http_search_serial(url, queries[:5])  # warm the server's model and connection pools
+    http_intake(url, [{"username": "warm-up-http", "bio": "Warm-up bio about tax law."}])
+    serial = http_search_serial(url, queries)
+    concurrent, elapsed, errors = anyio.run(
+        http_search_concurrent, url, queries, args.clients, args.seconds, args.max_requests
+    )
+    intake, tagged = http_intake(url, rows)
+    return {
+        "serial": serial,
+        "concurrent": concurrent,
+        "elapsed": elapsed,
+        "errors": errors,
+        "intake": intake,
+        "tagged": tagged,
+    }
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--experts", type=int, default=1558)
+    parser.add_argument("--queries", type=int, default=200, help="serial searches per pass")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent HTTP clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="bound of the concurrent pass")
+    parser.add_argument("--max-requests", type=int, default=3000, help="bound of the same")
+    parser.add_argument("--intakes", type=int, default=20)
+    parser.add_argument("--tagger", choices=["fake", "local"], default="fake", help="demo tagging")
+    parser.add_argument("--server", choices=["process", "thread"], default="process")
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    rows = generate_sample_experts(args.experts + 4 * args.intakes, seed=7)
+    intake_rows = [r for r in rows[args.experts :] if r.get("bio")][: args.intakes]
+    queries = [
+        f"{QUERIES[i % len(QUERIES)]} {i // len(QUERIES) or ''}".strip()
+        for i in range(args.queries)
+    ]
+
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        db_url = f"sqlite:///{tmp}/experts.db"
+        repo = SqlExpertRepo(db_url)
+        tagged_line = build_directory(repo, rows[: args.experts], args.tagger)
+        print(f"directory: {args.experts} sample experts; {tagged_line}")
+        embedder = LocalEmbedder()
+        report = ingest(repo, embedder, FaissVectorIndex(tmp / "index"), InMemoryVectorCache())
+        print(f"index: {report.indexed} experts by {embedder.model_id} in {report.seconds:.1f} s")
+
+        index = FaissVectorIndex(tmp / "index")
+        search("warm up", embedder=embedder, index=index)
+
+        def baseline_search() -> list[float]:
+            return [timed(lambda q=q: search(q, embedder=embedder, index=index)) for q in queries]
+
+        base_search = baseline_search()  # measured again after the HTTP passes; both kept
+        tagger = LocalTagGenerator()
+        in_process_intake([{"username": "warm-up", "bio": "Warm-up bio about tax law."}], tagger)
+        base_intake = in_process_intake(intake_rows, tagger)
+        with serving(args.server, tmp, db_url, tagger) as url:
+            http = measure_http(url, args, queries, intake_rows)
+        base_search += baseline_search()
+
+    p50 = statistics.median
+    serial, concurrent, intake = http["serial"], http["concurrent"], http["intake"]
+    base_qps = len(base_search) / (sum(base_search) / 1000)
+    qps = len(concurrent) / http["elapsed"]
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"server: uvicorn in a {args.server} on 127.0.0.1; {os.cpu_count()} CPUs, load {load}, "
+        f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY')}\n"
+    )
+    print(f"search, in-process baseline  {summary(base_search)}  {base_qps:6.0f} q/s (1 caller)")
+    print(
+        f"search, HTTP, 1 client       {summary(serial)}  {len(serial) / (sum(serial) / 1000):6.0f} q/s"
+        f"  p50 {p50(serial) / p50(base_search):5.2f}x baseline"
+    )
+    print(
+        f"search, HTTP, {args.clients:>2} clients     {summary(concurrent)}  {qps:6.0f} q/s"
+        f"  throughput {qps / base_qps:5.2f}x baseline ({len(concurrent)} requests in "
+        f"{http['elapsed']:.1f} s, {http['errors']} errors)"
+    )
+    print(f"intake, in-process baseline  {summary(base_intake)}  (local tagger, in-memory repo)")
+    print(
+        f"intake, HTTP                 {summary(intake)}  p50 {p50(intake) / p50(base_intake):5.2f}x"
+        f" baseline ({http['tagged']}/{len(intake)} tagged synchronously)"
+    )
+
+
+if __name__ == "__main__":
+    main()
