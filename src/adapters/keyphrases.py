@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from adapters.tag_vocabulary import (
     ALIASES,
@@ -33,12 +34,10 @@ _BLOCK_RE = re.compile(
     re.IGNORECASE,
 )
 _MARKUP_RE = re.compile(r"<[^<>]{0,500}>")
-_URL_RE = re.compile(
-    r"(?:\b(?:https?|ftp)://|\bwww\.)\S+"
-    r"|\b[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|io|co|dev|app|edu|gov|info|biz|me|uk|de|fr)\b\S*",
-    re.IGNORECASE,
-)
+_URL_RE = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)\S+", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TOKEN_RE = re.compile(r"\S+")
+_TLDS = {"com", "org", "net", "io", "co", "dev", "app", "edu", "gov", "info", "biz", "me", "uk"}
 _CONTROL_RE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff<>]"
 )
@@ -58,11 +57,29 @@ def clean_text(raw: str, *, limit: int = MAX_TEXT_CHARS) -> str:
     text = _SCRIPT_RE.sub("\n", text)
     text = _BLOCK_RE.sub("\n", text)
     text = _MARKUP_RE.sub(" ", text)
-    text = _EMAIL_RE.sub(" ", text)
     text = _URL_RE.sub(" ", text)
+    text = _TOKEN_RE.sub(_drop_address, text)
     text = _CONTROL_RE.sub(" ", text)
     text = _SPACE_RE.sub(" ", text)
     return re.sub(r"\s*\n\s*", "\n", text).strip()[:limit]
+
+
+def _drop_address(match: re.Match[str]) -> str:
+    """An e-mail address or a bare domain ("horsevet.com/about") becomes a space.
+
+    Checked one whitespace-free run at a time: a regex scanning the whole text for domains
+    takes quadratic time on hostile input like "a.a.a.a...".
+    """
+    token = match.group()
+    if "." not in token and "@" not in token:
+        return token
+    core = token.strip("()[]{}\"'`,;:!?.")
+    if "@" in core:
+        return " " if _EMAIL_RE.fullmatch(core) else token
+    host = core.split("/", 1)[0].lower()
+    labels = host.split(".")
+    is_domain = len(labels) > 1 and labels[-1] in _TLDS and all(labels) and host != "asp.net"
+    return " " if is_domain else token
 
 
 def has_words(text: str) -> bool:
@@ -136,7 +153,9 @@ def candidates(title: str, text: str) -> list[str]:
 
 def _title_cased(line: str) -> bool:
     """Headlines Capitalize Every Word: there, a capital says nothing about a name."""
-    words = [w for w in WORD_RE.findall(line) if len(w) > 3 and w.lower() not in STOPWORDS]
+    words: list[str] = [
+        w for w in WORD_RE.findall(line) if len(w) > 3 and w.lower() not in STOPWORDS
+    ]
     return sum(w[0].isupper() for w in words) > len(words) / 2
 
 
@@ -164,3 +183,29 @@ def _count_chunks(
         position += len(chunk) + 1
         chunk = []
     return position
+
+
+def mentions(stem_line: str, entries: Sequence[tuple[str, ...]]) -> list[bool]:
+    """Which entries (as stem tuples) the text names; one n-gram lookup each, linear time.
+
+    A one-word entry inside a longer named entry is not named on its own: "carbon
+    accounting" does not name "accounting".
+    """
+    words = stem_line.split()
+    longest = max(map(len, entries), default=1)
+    at: dict[tuple[str, ...], list[int]] = {}  # every n-gram an entry could be -> its starts
+    for size in range(1, longest + 1):
+        for start in range(len(words) - size + 1):
+            at.setdefault(tuple(words[start : start + size]), []).append(start)
+    named = [len(entry) > 1 and entry in at for entry in entries]
+    covered = {
+        p
+        for entry, hit in zip(entries, named, strict=True)
+        if hit
+        for s in at[entry]
+        for p in range(s, s + len(entry))
+    }
+    for i, entry in enumerate(entries):
+        if len(entry) == 1 and any(s not in covered for s in at.get(entry, ())):
+            named[i] = True
+    return named

@@ -80,7 +80,7 @@ def _load(unavailable: type[EnrichmentError]) -> SentenceTransformer:
         )
     # transformers draws a "Loading weights" progress bar on stderr; keep the CLI's output clean.
     bars_were_enabled = hf_logging.is_progress_bar_enabled()
-    hf_logging.disable_progress_bar()
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
     try:
         model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
     except (OSError, ValueError) as exc:
@@ -90,7 +90,7 @@ def _load(unavailable: type[EnrichmentError]) -> SentenceTransformer:
         ) from exc
     finally:
         if bars_were_enabled:
-            hf_logging.enable_progress_bar()
+            hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
     model.eval()
     return model
 

@@ -4,13 +4,15 @@ How an expert is tagged (all deterministic: same input, same tags):
 
 1. Bio and job title are untrusted text: ``keyphrases.clean_text`` removes HTML, URLs, e-mail
    addresses and control characters; only the first 3,000 characters count.
-2. The expert's document vector is the embedding of "title. bio" plus ``TITLE_WEIGHT`` times the
-   embedding of the title alone (a title says a lot in few words).
+2. The expert's document vector is the embedding of "title. bio" (first ``DOC_CHARS``) plus
+   ``TITLE_WEIGHT`` times the embedding of the title alone (a title says a lot in few words).
 3. Every entry of the controlled vocabulary (embedded once per process) gets a relevance: its
    cosine similarity to the document, plus a bonus for evidence in the text, that is the entry
    itself or a close keyphrase of the bio ("smart contract" for "smart contracts").
 4. An entry qualifies when it is close to the document as a whole (near the best entry), or
-   when the text mentions it and it still relates to the document. Free keyphrases of the bio
+   when the text mentions it ("Tax Lawyer" mentions "tax law", "NLP" "natural language
+   processing") and it still relates to the document. Broad fields ("writing") only fill in
+   when fewer than three specific tags qualify. Free keyphrases of the bio
    ("children's book illustration") qualify only when strongly relevant, not covered by a
    vocabulary entry, and at most two of them.
 5. Maximal marginal relevance picks 3-8 diverse tags among those that qualify.
@@ -35,7 +37,8 @@ from enrichment_core.ports import TagRequest, Vectors
 MIN_TAGS = 3
 MAX_TAGS = 8
 TITLE_WEIGHT = 0.4
-MAX_FREE_CANDIDATES = 12  # keyphrases embedded per expert (vocabulary matches are free)
+DOC_CHARS = 600  # the document vector reads this much (~130 tokens); matching reads it all
+MAX_FREE_CANDIDATES = 8  # keyphrases embedded per expert (vocabulary matches are free)
 # Relevance = cosine similarity to the document + EVIDENCE_BONUS * strength of evidence in the
 # text, where strength grows from 0 at similarity EVIDENCE_FROM to 1 for a verbatim mention.
 EVIDENCE_BONUS = 0.2
@@ -79,6 +82,7 @@ class LocalTagGenerator:
         self._index = {entry: i for i, entry in enumerate(self._vocabulary)}
         self._known = self._index.keys()
         self._stems = [keyphrases.stem_line(v) for v in self._vocabulary]
+        self._entry_words = [tuple(stems.split()) for stems in self._stems]
         # Words that tie an entry to a text; broad head words ("development") tie nothing.
         self._words = [frozenset(stems.split()) - BROAD_WORDS for stems in self._stems]
         self._one_word = np.array([" " not in v for v in self._vocabulary])
@@ -92,7 +96,9 @@ class LocalTagGenerator:
         return f"local:{local_model.LOCAL_MODEL_NAME}"
 
     async def generate_tags(self, request: TagRequest) -> Sequence[str]:
-        return await anyio.to_thread.run_sync(self.tag_one, request)
+        # abandon_on_cancel: a caller's timeout (the admin intake's) returns at once; the thread
+        # finishes its CPU work in the background and its result is dropped.
+        return await anyio.to_thread.run_sync(self.tag_one, request, abandon_on_cancel=True)
 
     def tag_one(self, request: TagRequest) -> list[str]:
         """Tag one expert in the calling thread (blocking CPU work).
@@ -125,7 +131,7 @@ class LocalTagGenerator:
         if not items:
             return [p for p in prepared if isinstance(p, InvalidTagOutputError)]
         vocab = self._vocabulary_vectors()
-        texts = iter(_encode([p.text for p in items]))
+        texts = iter(_encode([p.text[:DOC_CHARS] for p in items]))
         short = self._short_vectors(
             [p.title for p in items if p.title] + [c for p in items for c in p.free]
         )
@@ -189,22 +195,6 @@ class LocalTagGenerator:
 
     # --- ranking ------------------------------------------------------------------------------
 
-    def _mentions(self, stem_line: str) -> Vectors:
-        """1.0 for each entry the text names (plural and role forms folded), else 0.0.
-
-        A one-word entry inside a longer named entry is not named on its own: "carbon
-        accounting" does not name "accounting".
-        """
-        named = np.zeros(len(self._stems), dtype=np.float32)
-        rest = stem_line
-        for i, stems in enumerate(self._stems):
-            if not self._one_word[i] and stems in stem_line:
-                named[i] = 1.0
-                rest = rest.replace(stems, " | ")
-        for i in np.flatnonzero(self._one_word):
-            named[i] = float(self._stems[i] in rest)
-        return named
-
     def _select(
         self,
         item: _Prepared,
@@ -213,7 +203,7 @@ class LocalTagGenerator:
         short: dict[str, Vectors],
     ) -> list[str]:
         similarity = vocab @ doc
-        evidence = self._mentions(item.stem_line)
+        evidence = np.array(keyphrases.mentions(item.stem_line, self._entry_words), np.float32)
         free = np.stack([short[p] for p in item.free]) if item.free else np.zeros((0, doc.size))
         free_to_vocab = free @ vocab.T  # (free keyphrases, vocabulary)
         if item.free:
@@ -253,7 +243,7 @@ class LocalTagGenerator:
 
 
 def _free_keyphrases(
-    phrases: Sequence[str], similarity: Vectors, to_vocab: Vectors, qualified: np.ndarray
+    phrases: Sequence[str], similarity: np.ndarray, to_vocab: np.ndarray, qualified: np.ndarray
 ) -> list[int]:
     """Indexes of the free keyphrases worth a tag: relevant, domain-like, not yet covered."""
     chosen: list[int] = []

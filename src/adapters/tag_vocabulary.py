@@ -52,7 +52,7 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "payments", "insurance", "actuarial science", "mortgage lending", "real estate finance",
         "due diligence", "capital markets", "equity research", "quantitative finance",
         "cfo services", "cash flow management", "budgeting", "financial analysis",
-        "investor relations", "microfinance",
+        "investor relations", "microfinance", "fractional cfo",
     ),
     "crypto": (
         "blockchain", "cryptocurrency", "smart contracts", "defi", "nfts", "web3", "tokenomics",
@@ -134,7 +134,8 @@ DOMAINS: dict[str, tuple[str, ...]] = {
         "market research", "marketing analytics", "conversion rate optimization", "copywriting",
         "content writing", "content strategy", "b2b marketing", "event marketing",
         "community management", "video marketing", "internet marketing", "lead generation",
-        "go-to-market strategy", "crisis communications",
+        "go-to-market strategy", "crisis communications", "a/b testing", "paid social advertising",
+        "fractional cmo",
     ),
     "sales": (
         "sales strategy", "b2b sales", "enterprise sales", "saas sales", "inside sales",

@@ -177,3 +177,12 @@ def test_a_bio_naming_no_field_is_refused_rather_than_given_made_up_tags(
         "professional dedicated to success.",
     )
     assert tagger.tag_many([vague]) == [[]]
+
+
+@pytest.mark.timeout(60)  # a hang guard, not a speed test: regexes must stay linear
+@pytest.mark.parametrize(
+    "bio",
+    ["a." * 10_000, "<" * 20_000, "x@" * 10_000, "a-b." * 5_000, "<a " * 8_000, "word " * 9_000],
+)
+def test_pathological_bios_are_handled_promptly(tagger: LocalTagGenerator, bio: str) -> None:
+    assert isinstance(tagger.tag_many([TagRequest(username="p", job_title=None, bio=bio)]), list)
