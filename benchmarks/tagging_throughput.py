@@ -30,19 +30,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import anyio  # noqa: E402
+import anyio
 
-from adapters.gemini_tagger import GeminiTagGenerator  # noqa: E402
-from adapters.sample_data import generate_sample_experts  # noqa: E402
-from adapters.sql_repo import SqlExpertRepo  # noqa: E402
-from enrichment_core.errors import RateLimitedError, TaggingError  # noqa: E402
-from enrichment_core.experts import new_expert  # noqa: E402
-from enrichment_core.findability import compute_findability_score  # noqa: E402
-from enrichment_core.ports import TagRequest  # noqa: E402
-from enrichment_core.seeding import import_experts  # noqa: E402
-from enrichment_core.tagging import TaggingOptions, tag_untagged_experts  # noqa: E402
-from enrichment_core.tags import normalize_tags  # noqa: E402
-from tests.support.fake_gemini import FakeGemini  # noqa: E402
+from adapters.gemini_tagger import GeminiTagGenerator
+from adapters.sample_data import generate_sample_experts
+from adapters.sql_repo import SqlExpertRepo
+from enrichment_core.errors import RateLimitedError, TaggingError
+from enrichment_core.experts import new_expert
+from enrichment_core.findability import compute_findability_score
+from enrichment_core.ports import TagRequest
+from enrichment_core.seeding import import_experts
+from enrichment_core.tagging import TaggingOptions, tag_untagged_experts
+from enrichment_core.tags import normalize_tags
+from tests.support.fake_gemini import FakeGemini
 
 
 @dataclass
@@ -74,7 +74,11 @@ def run_ours(repo: SqlExpertRepo, fake: FakeGemini, rpm: int, concurrency: int) 
     report = anyio.run(main)
     quota_lost = sum(1 for f in report.failed if f.error_class == "RateLimitedError")
     return Outcome(
-        "ours", report.seconds, report.tagged, len(report.failed) - quota_lost, quota_lost,
+        "ours",
+        report.seconds,
+        report.tagged,
+        len(report.failed) - quota_lost,
+        quota_lost,
         fake.rate_limited_count,
     )
 
@@ -103,7 +107,10 @@ def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
                         lost["quota" if isinstance(exc, RateLimitedError) else "transient"] += 1
                         return
                 repo.save_tags(
-                    expert.id, tags=tags, tagged_by=tagger.name, tagged_at=datetime.now(UTC),
+                    expert.id,
+                    tags=tags,
+                    tagged_by=tagger.name,
+                    tagged_at=datetime.now(UTC),
                     findability_score=compute_findability_score(expert, tags),
                 )
                 tagged += 1
@@ -114,8 +121,12 @@ def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
     started = time.monotonic()
     asyncio.run(main())
     return Outcome(
-        "baseline (semaphore 5, no rate control)", time.monotonic() - started, tagged,
-        lost["transient"], lost["quota"], fake.rate_limited_count,
+        "baseline (semaphore 5, no rate control)",
+        time.monotonic() - started,
+        tagged,
+        lost["transient"],
+        lost["quota"],
+        fake.rate_limited_count,
     )
 
 
@@ -166,8 +177,13 @@ def main() -> None:
             # The quota is enforced over a sliding 10 s window (RPM/6 requests), so that even a
             # short run meets it the way a long run meets a per-minute quota.
             with FakeGemini(
-                rpm=max(1, args.rpm // 6), rpm_window_s=10.0, latency_s=args.latency, latency_jitter_s=args.latency / 3,
-                error_rate=args.error_rate, seed=3, retry_delay_s=2.0,
+                rpm=max(1, args.rpm // 6),
+                rpm_window_s=10.0,
+                latency_s=args.latency,
+                latency_jitter_s=args.latency / 3,
+                error_rate=args.error_rate,
+                seed=3,
+                retry_delay_s=2.0,
             ) as fake:
                 results.append(run(repo, fake))
             repo.close()
@@ -177,7 +193,9 @@ def main() -> None:
         f"\n{args.count} experts ({with_bio} with a bio), quota {args.rpm} RPM, latency "
         f"{args.latency}s, {args.error_rate:.0%} transient errors; floor N/RPM = {floor:.1f}s"
     )
-    print(f"{'run':42} {'wall s':>8} {'/floor':>7} {'tagged':>7} {'lost:5xx':>9} {'lost:429':>9} {'429s':>6}")
+    print(
+        f"{'run':42} {'wall s':>8} {'/floor':>7} {'tagged':>7} {'lost:5xx':>9} {'lost:429':>9} {'429s':>6}"
+    )
     for r in results:
         print(
             f"{r.name:42} {r.seconds:8.1f} {r.seconds / floor:7.2f} {r.tagged:7d} "

@@ -96,14 +96,19 @@ def parse_hourly_rate(value: object) -> float | None:
         return None
     if isinstance(value, bool):
         raise InvalidExpertError("hourly_rate", "must be a number")
+    raw = value.strip().lstrip("$").replace(",", "") if isinstance(value, str) else value
+    if not isinstance(raw, str | int | float):
+        raise InvalidExpertError("hourly_rate", f"{value!r} is not a number")
     try:
-        rate = float(value.strip().lstrip("$").replace(",", "") if isinstance(value, str) else value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        rate = float(raw)
+    except ValueError:
         raise InvalidExpertError("hourly_rate", f"{value!r} is not a number") from None
     if not math.isfinite(rate) or rate < 0:
         raise InvalidExpertError("hourly_rate", f"{value!r} must be zero or a positive number")
     if rate > MAX_HOURLY_RATE:
-        raise InvalidExpertError("hourly_rate", f"{rate:g} is above the limit of {MAX_HOURLY_RATE:g}")
+        raise InvalidExpertError(
+            "hourly_rate", f"{rate:g} is above the limit of {MAX_HOURLY_RATE:g}"
+        )
     return rate
 
 

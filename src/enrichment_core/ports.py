@@ -36,7 +36,9 @@ class TagRequest:
     def for_expert(cls, expert: Expert) -> TagRequest:
         if not expert.has_bio:
             raise ValueError(f"expert {expert.username!r} has no bio and must not be tagged")
-        return cls(username=expert.username, job_title=expert.job_title, bio=(expert.bio or "").strip())
+        return cls(
+            username=expert.username, job_title=expert.job_title, bio=(expert.bio or "").strip()
+        )
 
 
 @runtime_checkable

@@ -52,10 +52,14 @@ def decide_promotion(
         )
     duplicates = [i for i, n in Counter(staged.ids).items() if n > 1]
     if duplicates:
-        return PromotionDecision(False, f"duplicate ids in the staged index: {sorted(duplicates)[:5]}")
+        return PromotionDecision(
+            False, f"duplicate ids in the staged index: {sorted(duplicates)[:5]}"
+        )
     staged_set = set(staged.ids)
     if staged_set != expected:
         missing = sorted(expected - staged_set)[:5]
         extra = sorted(staged_set - expected)[:5]
         return PromotionDecision(False, f"id mismatch: missing {missing}, unexpected {extra}")
-    return PromotionDecision(True, f"{staged.count} vectors of dimension {staged.dimension} verified")
+    return PromotionDecision(
+        True, f"{staged.count} vectors of dimension {staged.dimension} verified"
+    )

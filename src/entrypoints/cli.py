@@ -299,7 +299,9 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
 
     try:
         with cache:
-            report = run_ingest(repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded)
+            report = run_ingest(
+                repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded
+            )
     finally:
         if bar is not None:
             bar.close()

@@ -24,9 +24,15 @@ class ExpertRepoContract:
 
     def test_add_assigns_an_id_and_round_trips_every_field(self, repo: ExpertRepo) -> None:
         original = expert(
-            "ada", first_name="Ada", last_name="Lovelace", job_title="Analyst", company="AE Ltd",
-            bio="Bio with ünïcode and 'quotes'", hourly_rate="120.5",
-            profile_url="https://x.example/ada", profile_url_utm="https://x.example/ada?utm=1",
+            "ada",
+            first_name="Ada",
+            last_name="Lovelace",
+            job_title="Analyst",
+            company="AE Ltd",
+            bio="Bio with ünïcode and 'quotes'",
+            hourly_rate="120.5",
+            profile_url="https://x.example/ada",
+            profile_url_utm="https://x.example/ada?utm=1",
             category="data",
         )
         stored = repo.add(original)
@@ -42,10 +48,16 @@ class ExpertRepoContract:
             repo.add(expert("ada", bio="another"))
         assert repo.count() == 1
 
-    def test_add_new_inserts_only_unknown_usernames_and_never_overwrites(self, repo: ExpertRepo) -> None:
+    def test_add_new_inserts_only_unknown_usernames_and_never_overwrites(
+        self, repo: ExpertRepo
+    ) -> None:
         first = repo.add(expert("ada", bio="original bio"))
-        repo.save_tags(first.id or 0, tags=["x"], tagged_by="t", tagged_at=NOW, findability_score=50.0)
-        inserted = repo.add_new([expert("ada", bio="new bio"), expert("bob"), expert("bob"), expert("cy")])
+        repo.save_tags(
+            first.id or 0, tags=["x"], tagged_by="t", tagged_at=NOW, findability_score=50.0
+        )
+        inserted = repo.add_new(
+            [expert("ada", bio="new bio"), expert("bob"), expert("bob"), expert("cy")]
+        )
         assert [e.username for e in inserted] == ["bob", "cy"]
         assert all(e.id is not None for e in inserted)
         kept = repo.get("ada")
@@ -64,7 +76,10 @@ class ExpertRepoContract:
         stored = repo.add(expert("ada", bio="bio"))
         repo.record_tagging_failure(stored.id or 0, error="TransientTaggingError: 503")
         assert repo.save_tags(
-            stored.id or 0, tags=["tax law", "r&d"], tagged_by="gemini:x", tagged_at=NOW,
+            stored.id or 0,
+            tags=["tax law", "r&d"],
+            tagged_by="gemini:x",
+            tagged_at=NOW,
             findability_score=33.3,
         )
         got = repo.get("ada")
@@ -78,8 +93,12 @@ class ExpertRepoContract:
 
     def test_tags_are_immutable_once_written(self, repo: ExpertRepo) -> None:
         stored = repo.add(expert("ada", bio="bio"))
-        assert repo.save_tags(stored.id or 0, tags=["a"], tagged_by="t", tagged_at=NOW, findability_score=1.0)
-        assert not repo.save_tags(stored.id or 0, tags=["b"], tagged_by="u", tagged_at=NOW, findability_score=2.0)
+        assert repo.save_tags(
+            stored.id or 0, tags=["a"], tagged_by="t", tagged_at=NOW, findability_score=1.0
+        )
+        assert not repo.save_tags(
+            stored.id or 0, tags=["b"], tagged_by="u", tagged_at=NOW, findability_score=2.0
+        )
         got = repo.get("ada")
         assert got is not None and got.tags == ("a",) and got.findability_score == 1.0
 
@@ -121,7 +140,9 @@ class ExpertRepoContract:
         failed = repo.add(expert("failed", first_name="Amy", bio="y"))
         repo.add(expert("pending", first_name="Bob", bio="z"))
         repo.add(expert("nobio", first_name="Cat"))
-        repo.save_tags(tagged.id or 0, tags=["t"], tagged_by="t", tagged_at=NOW, findability_score=90.0)
+        repo.save_tags(
+            tagged.id or 0, tags=["t"], tagged_by="t", tagged_at=NOW, findability_score=90.0
+        )
         repo.record_tagging_failure(failed.id or 0, error="e", findability_score=30.0)
 
         def names(**kw: object) -> list[str]:

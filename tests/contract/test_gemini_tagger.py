@@ -20,8 +20,8 @@ from adapters.gemini_tagger import GeminiTagGenerator
 from enrichment_core.errors import (
     InvalidTagOutputError,
     PermanentTaggingError,
-    TaggerCredentialsError,
     RateLimitedError,
+    TaggerCredentialsError,
     TaggerUnavailableError,
     TaggingError,
     TransientTaggingError,

@@ -22,7 +22,19 @@ CREATE TABLE experts (
 )
 """
 OLD_ROWS = [
-    (1, "old_ada", "Ada", "L", "Analyst", "AE", "An old bio", 90.0, "https://x.example/a", None, "data"),
+    (
+        1,
+        "old_ada",
+        "Ada",
+        "L",
+        "Analyst",
+        "AE",
+        "An old bio",
+        90.0,
+        "https://x.example/a",
+        None,
+        "data",
+    ),
     (2, "old_bob", None, None, None, None, None, None, None, None, None),
 ]
 
@@ -50,7 +62,11 @@ def check_migrates_old_table(url: str, create_old: Callable[[], None]) -> None:
     ada = again.get("old_ada")
     assert ada is not None
     assert (ada.bio, ada.hourly_rate, ada.category, ada.tags, ada.findability_score) == (
-        "An old bio", 90.0, "data", None, None,
+        "An old bio",
+        90.0,
+        "data",
+        None,
+        None,
     )
     assert again.count() == 2
     again.close()
@@ -68,11 +84,15 @@ def test_an_old_sqlite_file_gains_the_columns_and_keeps_its_rows(tmp_path: Path)
 
 
 @pytest.mark.postgres
-def test_an_old_postgres_table_gains_the_columns_and_keeps_its_rows(postgres_url_clean: str) -> None:
+def test_an_old_postgres_table_gains_the_columns_and_keeps_its_rows(
+    postgres_url_clean: str,
+) -> None:
     def create_old() -> None:
         engine = create_engine(postgres_url_clean)
         with engine.begin() as conn:
-            conn.execute(text(OLD_SCHEMA.replace("id INTEGER PRIMARY KEY", "id SERIAL PRIMARY KEY")))
+            conn.execute(
+                text(OLD_SCHEMA.replace("id INTEGER PRIMARY KEY", "id SERIAL PRIMARY KEY"))
+            )
             for row in OLD_ROWS:
                 conn.execute(
                     text("INSERT INTO experts VALUES (:a,:b,:c,:d,:e,:f,:g,:h,:i,:j,:k)"),
@@ -87,7 +107,9 @@ def test_an_old_postgres_table_gains_the_columns_and_keeps_its_rows(postgres_url
 def test_a_table_without_a_unique_username_gets_one(tmp_path: Path) -> None:
     path = tmp_path / "loose.db"
     with sqlite3.connect(path) as conn:
-        conn.execute("CREATE TABLE experts (id INTEGER PRIMARY KEY, username TEXT NOT NULL, bio TEXT)")
+        conn.execute(
+            "CREATE TABLE experts (id INTEGER PRIMARY KEY, username TEXT NOT NULL, bio TEXT)"
+        )
         conn.execute("INSERT INTO experts (username, bio) VALUES ('ada', 'x')")
     repo = SqlExpertRepo(f"sqlite:///{path}")
     assert repo.add_new([repo.get("ada")]) == []  # type: ignore[list-item]

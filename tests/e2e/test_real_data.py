@@ -22,11 +22,18 @@ def as_directory_csv(out: Path) -> list[dict[str, str]]:
     with DATA.open(encoding="utf-8", newline="") as handle:
         profiles = list(csv.DictReader(handle))
     with out.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=["username", "job_title", "hourly_rate", "skills"])
+        writer = csv.DictWriter(
+            handle, fieldnames=["username", "job_title", "hourly_rate", "skills"]
+        )
         writer.writeheader()
         for p in profiles:
             writer.writerow(
-                {"username": p["profile_id"], "job_title": p["headline"], "hourly_rate": p["hourly_rate_usd"], "skills": p["skills"]}
+                {
+                    "username": p["profile_id"],
+                    "job_title": p["headline"],
+                    "hourly_rate": p["hourly_rate_usd"],
+                    "skills": p["skills"],
+                }
             )
     return profiles
 
@@ -52,6 +59,8 @@ def test_real_profiles_import_and_score_within_the_no_bio_bounds(tmp_path: Path)
         )
         assert e.tags is None  # no bio: never tagged (locked decision 2)
         assert e.findability_score == expected, p
-    assert max(e.hourly_rate or 0 for e in experts.values()) >= 500  # high rates are kept, not rejected
+    assert (
+        max(e.hourly_rate or 0 for e in experts.values()) >= 500
+    )  # high rates are kept, not rejected
     assert any(e.job_title is None for e in experts.values())
     repo.close()

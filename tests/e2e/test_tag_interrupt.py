@@ -35,7 +35,12 @@ def env(tmp_path: Path, fake: FakeGemini) -> dict[str, str]:
     url = f"sqlite:///{tmp_path / 'experts.db'}"
     repo = SqlExpertRepo(url)
     repo.add_new(
-        [new_expert(username=f"e{i:03}", job_title="Tax Attorney", bio=f"R&D tax credits, case {i}.") for i in range(N)]
+        [
+            new_expert(
+                username=f"e{i:03}", job_title="Tax Attorney", bio=f"R&D tax credits, case {i}."
+            )
+            for i in range(N)
+        ]
     )
     repo.close()
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
@@ -78,12 +83,19 @@ def wait_until_some_are_tagged(tmp_path: Path, at_least: int, timeout: float = 6
 def check_consistent_then_resume(tmp_path: Path, env: dict[str, str], fake: FakeGemini) -> None:
     done = tagged_rows(tmp_path)
     assert 0 < len(done) < N
-    assert all(by == "gemini:gemini-2.5-flash" and score is not None and score >= 25 for _, _, by, score in done)
+    assert all(
+        by == "gemini:gemini-2.5-flash" and score is not None and score >= 25
+        for _, _, by, score in done
+    )
     before = {u: tags for u, tags, _, _ in done}
     calls_before = fake.request_count("generateContent")
 
     rerun = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "tag"], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "entrypoints", "tag"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert rerun.returncode == 0, rerun.stderr
     after = {u: tags for u, tags, _, _ in tagged_rows(tmp_path)}

@@ -50,7 +50,9 @@ class ScriptedTagger:
             if self.delay:
                 await anyio.sleep(self.delay)
             queue = self._script.get(request.username)
-            outcome: Outcome = queue.popleft() if queue else [request.job_title or "general", "Consulting"]
+            outcome: Outcome = (
+                queue.popleft() if queue else [request.job_title or "general", "Consulting"]
+            )
             if outcome == "hang":
                 await anyio.sleep_forever()
             if isinstance(outcome, BaseException):

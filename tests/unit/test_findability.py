@@ -17,7 +17,9 @@ rates = st.one_of(st.none(), st.floats(min_value=0, max_value=10_000, allow_nan=
 def experts(draw: st.DrawFn) -> Expert:
     bio = draw(texts)
     has_bio = bool(bio and bio.strip())
-    tags = draw(st.one_of(st.none(), st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=8)))
+    tags = draw(
+        st.one_of(st.none(), st.lists(st.text(min_size=1, max_size=10), min_size=1, max_size=8))
+    )
     return Expert(
         username="u",
         bio=bio,
@@ -33,7 +35,16 @@ def experts(draw: st.DrawFn) -> Expert:
     ("fields", "expected"),
     [
         ({}, 0.0),
-        ({"bio": "x" * 500, "tags": ("a",), "profile_url": "https://u", "job_title": "T", "hourly_rate": 1.0}, 100.0),
+        (
+            {
+                "bio": "x" * 500,
+                "tags": ("a",),
+                "profile_url": "https://u",
+                "job_title": "T",
+                "hourly_rate": 1.0,
+            },
+            100.0,
+        ),
         ({"bio": "x" * 250}, 20.0),
         ({"bio": "  " + "x" * 100 + "  "}, 8.0),  # stripped before measuring
         ({"bio": "x" * 123}, 9.8),  # 123/500*40 = 9.84 -> 9.8
@@ -44,7 +55,9 @@ def experts(draw: st.DrawFn) -> Expert:
     ],
 )
 def test_hand_computed_examples(fields: dict[str, object], expected: float) -> None:
-    assert compute_findability_score(Expert(username="u", **fields)) == pytest.approx(expected, abs=0.05)  # type: ignore[arg-type]
+    assert compute_findability_score(Expert(username="u", **fields)) == pytest.approx(
+        expected, abs=0.05
+    )  # type: ignore[arg-type]
 
 
 def test_explicit_tags_override_the_experts_own() -> None:
@@ -76,7 +89,9 @@ def test_adding_a_field_never_lowers_the_score(expert: Expert, field: str) -> No
         "job_title": "Consultant",
         "hourly_rate": (expert.hourly_rate or 0) + 10,
     }
-    assert compute_findability_score(expert.with_changes(**{field: filled[field]})) >= compute_findability_score(expert)
+    assert compute_findability_score(
+        expert.with_changes(**{field: filled[field]})
+    ) >= compute_findability_score(expert)
 
 
 @given(st.integers(min_value=500, max_value=5000), st.integers(min_value=0, max_value=5000))

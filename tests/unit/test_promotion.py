@@ -5,8 +5,12 @@ from __future__ import annotations
 from enrichment_core.promotion import StagedIndexReport, decide_promotion
 
 
-def staged(ids: tuple[int, ...], dimension: int = 384, count: int | None = None) -> StagedIndexReport:
-    return StagedIndexReport(count=len(ids) if count is None else count, dimension=dimension, ids=ids)
+def staged(
+    ids: tuple[int, ...], dimension: int = 384, count: int | None = None
+) -> StagedIndexReport:
+    return StagedIndexReport(
+        count=len(ids) if count is None else count, dimension=dimension, ids=ids
+    )
 
 
 def test_a_matching_index_is_promoted() -> None:
@@ -21,7 +25,9 @@ def test_count_is_the_tagged_experts_loaded_not_a_fixed_number() -> None:
 
 
 def test_wrong_dimension_is_refused() -> None:
-    decision = decide_promotion(staged((1,), dimension=768), expected_ids=[1], expected_dimension=384)
+    decision = decide_promotion(
+        staged((1,), dimension=768), expected_ids=[1], expected_dimension=384
+    )
     assert not decision.promote and "dimension" in decision.reason
 
 
@@ -29,11 +35,17 @@ def test_duplicate_or_foreign_ids_are_refused() -> None:
     dup = decide_promotion(staged((1, 1)), expected_ids=[1, 2], expected_dimension=384)
     assert not dup.promote and "duplicate" in dup.reason
     foreign = decide_promotion(staged((1, 9)), expected_ids=[1, 2], expected_dimension=384)
-    assert not foreign.promote and "missing [2]" in foreign.reason and "unexpected [9]" in foreign.reason
+    assert (
+        not foreign.promote
+        and "missing [2]" in foreign.reason
+        and "unexpected [9]" in foreign.reason
+    )
 
 
 def test_ids_that_disagree_with_the_count_are_refused() -> None:
-    decision = decide_promotion(staged((1, 2), count=3), expected_ids=[1, 2, 3], expected_dimension=384)
+    decision = decide_promotion(
+        staged((1, 2), count=3), expected_ids=[1, 2, 3], expected_dimension=384
+    )
     assert not decision.promote
 
 

@@ -47,7 +47,11 @@ def run(
 ) -> TaggingReport:
     async def main() -> TaggingReport:
         return await tag_untagged_experts(
-            repo, tagger, options, on_progress=(outcomes.append if outcomes is not None else None), stop=stop
+            repo,
+            tagger,
+            options,
+            on_progress=(outcomes.append if outcomes is not None else None),
+            stop=stop,
         )
 
     return anyio.run(main)
@@ -92,7 +96,11 @@ def test_a_failure_is_retried_once_then_succeeds() -> None:
 
 @pytest.mark.parametrize(
     "error",
-    [TransientTaggingError("timeout"), InvalidTagOutputError("bad json"), PermanentTaggingError("400")],
+    [
+        TransientTaggingError("timeout"),
+        InvalidTagOutputError("bad json"),
+        PermanentTaggingError("400"),
+    ],
 )
 def test_two_failures_skip_the_expert_record_it_and_the_run_goes_on(
     error: Exception, caplog: pytest.LogCaptureFixture
@@ -231,7 +239,11 @@ def test_stop_ends_the_run_cleanly_and_a_rerun_finishes_the_rest() -> None:
 
     async def main() -> TaggingReport:
         return await tag_untagged_experts(
-            repo, tagger, TaggingOptions(concurrency=2, rpm=60_000), on_progress=on_progress, stop=stop
+            repo,
+            tagger,
+            TaggingOptions(concurrency=2, rpm=60_000),
+            on_progress=on_progress,
+            stop=stop,
         )
 
     report = anyio.run(main)
@@ -252,7 +264,13 @@ def test_an_expert_tagged_meanwhile_is_not_overwritten() -> None:
         async def generate_tags(self, request):  # type: ignore[no-untyped-def]
             expert = repo.get(request.username)
             assert expert is not None and expert.id is not None
-            repo.save_tags(expert.id, tags=["theirs"], tagged_by="intake", tagged_at=datetime.now(), findability_score=1.0)
+            repo.save_tags(
+                expert.id,
+                tags=["theirs"],
+                tagged_by="intake",
+                tagged_at=datetime.now(),
+                findability_score=1.0,
+            )
             return ["mine"]
 
     report = run(repo, Racer())
@@ -267,13 +285,13 @@ def test_options_are_validated() -> None:
         TaggingOptions(rpm=0)
 
 
-
-
 def test_refused_credentials_stop_the_run_instead_of_failing_every_expert() -> None:
     from enrichment_core.errors import TaggerCredentialsError
 
     repo = directory(*[f"u{i}" for i in range(10)])
-    tagger = ScriptedTagger({f"u{i}": [TaggerCredentialsError("API key not valid")] for i in range(10)})
+    tagger = ScriptedTagger(
+        {f"u{i}": [TaggerCredentialsError("API key not valid")] for i in range(10)}
+    )
     report = run(repo, tagger, TaggingOptions(concurrency=1, rpm=60_000))
     assert report.aborted and "API key not valid" in report.aborted
     assert len(tagger.calls) == 1 and report.failed == [] and not report.clean

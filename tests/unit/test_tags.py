@@ -7,7 +7,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from enrichment_core.errors import InvalidTagOutputError
-from enrichment_core.tags import MAX_TAGS, normalize_tag, normalize_tags, tags_from_json, tags_to_json
+from enrichment_core.tags import (
+    MAX_TAGS,
+    normalize_tag,
+    normalize_tags,
+    tags_from_json,
+    tags_to_json,
+)
 
 
 def test_lowercases_trims_and_collapses_whitespace() -> None:
@@ -27,7 +33,11 @@ def test_keeps_at_most_eight() -> None:
 
 
 def test_strips_quotes_and_bullets_llms_add() -> None:
-    assert normalize_tags(['"Supply Chain"', "• logistics.", "#crypto"]) == ("supply chain", "logistics", "crypto")
+    assert normalize_tags(['"Supply Chain"', "• logistics.", "#crypto"]) == (
+        "supply chain",
+        "logistics",
+        "crypto",
+    )
 
 
 def test_fewer_than_three_tags_are_accepted() -> None:
