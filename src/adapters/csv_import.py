@@ -21,20 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from enrichment_core.errors import EnrichmentError, InvalidExpertError
-from enrichment_core.experts import Expert, new_expert
+from enrichment_core.experts import PROFILE_FIELDS, Expert, new_expert
 
-COLUMNS: tuple[str, ...] = (
-    "username",
-    "first_name",
-    "last_name",
-    "job_title",
-    "company",
-    "bio",
-    "hourly_rate",
-    "profile_url",
-    "profile_url_utm",
-    "category",
-)
+COLUMNS: tuple[str, ...] = PROFILE_FIELDS
 _EXAMPLE_HEADER = "username,first_name,last_name,job_title,bio,hourly_rate,profile_url"
 # csv's default field limit (128 KiB) would abort the file at the first huge field, and a huge
 # quoted field spanning lines would then be misread as rows. Read every field whole instead and

@@ -18,25 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.sql_schema import DatabaseError, ExpertRow, make_engine, migrate
 from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
-from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState
 from enrichment_core.ports import ExpertPage, ExpertSort
 from enrichment_core.tags import tags_from_json, tags_to_json
 
-_PLAIN_FIELDS = (
-    "username",
-    "first_name",
-    "last_name",
-    "job_title",
-    "company",
-    "bio",
-    "hourly_rate",
-    "profile_url",
-    "profile_url_utm",
-    "category",
-    "findability_score",
-    "tagged_by",
-    "tagging_error",
-)
+_PLAIN_FIELDS = (*PROFILE_FIELDS, "findability_score", "tagged_by", "tagging_error")
 _INSERT_CHUNK = 500
 
 

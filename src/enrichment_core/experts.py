@@ -24,6 +24,21 @@ _USERNAME_RE = re.compile(r"^[^\s/\\?#%]+$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
 
 
+# The fields an expert is created from (CSV columns, the admin form): new_expert's parameters.
+PROFILE_FIELDS: tuple[str, ...] = (
+    "username",
+    "first_name",
+    "last_name",
+    "job_title",
+    "company",
+    "bio",
+    "hourly_rate",
+    "profile_url",
+    "profile_url_utm",
+    "category",
+)
+
+
 class TaggingState(StrEnum):
     TAGGED = "tagged"
     NO_BIO = "no_bio"

@@ -24,7 +24,7 @@ from functools import partial
 import anyio
 
 from enrichment_core.errors import EnrichmentError, InvalidExpertError
-from enrichment_core.experts import Expert, new_expert
+from enrichment_core.experts import PROFILE_FIELDS, Expert, new_expert
 from enrichment_core.findability import compute_findability_score
 from enrichment_core.ports import ExpertRepo, RetryScheduler, TagGenerator, TagRequest
 from enrichment_core.tagging import TaggingFailure, describe_error
@@ -36,20 +36,7 @@ DEFAULT_INTAKE_TIMEOUT_S = 8.0
 DEFAULT_RETRY_TIMEOUT_S = 30.0
 
 # What an intake accepts: exactly the parameters of ``experts.new_expert``.
-INTAKE_FIELDS = frozenset(
-    {
-        "username",
-        "first_name",
-        "last_name",
-        "job_title",
-        "company",
-        "bio",
-        "hourly_rate",
-        "profile_url",
-        "profile_url_utm",
-        "category",
-    }
-)
+INTAKE_FIELDS = frozenset(PROFILE_FIELDS)
 
 
 class IntakeTagging(StrEnum):

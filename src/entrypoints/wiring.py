@@ -14,6 +14,16 @@ if TYPE_CHECKING:
     from enrichment_core.ports import Embedder, TagGenerator
 
 
+def gemini_key(settings: Settings, error: type[Exception], alternative: str) -> str:
+    """The configured Gemini key, or ``error`` saying how to set one or what to use instead."""
+    key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
+    if not key:
+        raise error(
+            f"No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), or use {alternative}"
+        )
+    return key
+
+
 def build_repo(settings: Settings) -> SqlExpertRepo:
     from adapters.sql_repo import SqlExpertRepo
 
@@ -27,14 +37,10 @@ def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
         from adapters.gemini_tagger import GeminiTagGenerator
         from enrichment_core.errors import TaggerUnavailableError
 
-        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
-        if not key:
-            raise TaggerUnavailableError(
-                "No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), "
-                "or use the offline tagger with --tagger local"
-            )
         return GeminiTagGenerator(
-            api_key=key,
+            api_key=gemini_key(
+                settings, TaggerUnavailableError, "the offline tagger with --tagger local"
+            ),
             model=settings.tag_model,
             base_url=settings.gemini_base_url,
             timeout_s=settings.tag_timeout_s,
@@ -50,14 +56,10 @@ def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
         from adapters.gemini_embedder import GeminiEmbedder
         from enrichment_core.errors import EmbedderUnavailableError
 
-        key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
-        if not key:
-            raise EmbedderUnavailableError(
-                "No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), "
-                "or use the local embedder with --embedder local"
-            )
         return GeminiEmbedder(
-            api_key=key,
+            api_key=gemini_key(
+                settings, EmbedderUnavailableError, "the local embedder with --embedder local"
+            ),
             model=settings.embedding_model,
             dimension=settings.embedding_dimension,
             base_url=settings.gemini_base_url,
