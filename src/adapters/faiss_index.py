@@ -21,11 +21,14 @@ saying to re-run ``enrich ingest``, never a raw FAISS error. Thread-safe.
 
 The build files themselves (format, checksum, read-back checks) are in ``adapters.faiss_build``.
 
-Not handled: two ingests writing the same ``index_dir`` at the same time (run one at a time).
+Two ingests on the same ``index_dir``: ``exclusive_build()`` (an OS file lock, released even on
+SIGKILL) makes the second one stop with ``IndexBusyError``; ``enrich ingest`` holds it throughout.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -33,7 +36,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -52,7 +55,12 @@ from adapters.faiss_build import (
     read_build,
     write_durably,
 )
-from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError, IndexVerificationError
+from enrichment_core.errors import (
+    EmbedderMismatchError,
+    IndexBusyError,
+    IndexNotFoundError,
+    IndexVerificationError,
+)
 from enrichment_core.ports import IndexManifest, IndexRecord, SearchHit, Vectors
 from enrichment_core.promotion import StagedIndexReport
 
@@ -115,6 +123,25 @@ class FaissVectorIndex:
         return {b for b in (pointer["build"], pointer.get("previous")) if isinstance(b, str)}
 
     # --- staging and promotion -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def exclusive_build(self) -> Iterator[None]:
+        """Hold the folder's build lock for a whole ingest, so that two ingests never clean up
+        or promote each other's staging. The OS releases it when the process dies, even on
+        SIGKILL, so a crash never leaves a stale lock behind."""
+        self._dir.mkdir(parents=True, exist_ok=True)
+        with (self._dir / ".build.lock").open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise IndexBusyError(
+                    f"another ingest is rebuilding the index in {self._dir}; "
+                    "wait for it to finish, then run `enrich ingest` again"
+                ) from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def discard_staging(self) -> bool:
         self._staged = None

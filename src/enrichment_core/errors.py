@@ -88,6 +88,10 @@ class IndexVerificationError(EnrichmentError):
     """The staged index failed the promotion policy; production was left untouched."""
 
 
+class IndexBusyError(EnrichmentError):
+    """Another ingest is rebuilding the same index right now."""
+
+
 class IndexNotFoundError(EnrichmentError):
     """No promoted index exists yet."""
 

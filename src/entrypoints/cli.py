@@ -298,7 +298,7 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
             bar.update(count)
 
     try:
-        with cache:
+        with index.exclusive_build(), cache:
             report = run_ingest(
                 repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded
             )

@@ -234,3 +234,17 @@ def test_a_refused_key_stops_the_run_with_one_clear_reason(
     assert result.exit_code == 1
     assert "Stopped: Gemini refused the API key" in result.stderr
     assert fake.request_count(GENERATE) <= 4
+
+
+def test_a_second_ingest_on_the_same_index_stops_with_a_clear_message(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from adapters.faiss_index import FaissVectorIndex
+
+    enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(3))))
+    enrich(env, "tag")
+    with FaissVectorIndex(tmp_path / "index").exclusive_build():  # an ingest already running
+        busy = enrich(env, "ingest")
+    assert busy.exit_code == 1
+    assert "another ingest is rebuilding the index" in busy.stderr
+    assert enrich(env, "ingest").exit_code == 0  # the lock went with its holder
