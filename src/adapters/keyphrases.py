@@ -111,6 +111,36 @@ def stem_line(text: str, *, expand: bool = False) -> str:
     return " " + " ".join(stem(w) for w in " ".join(words).split()) + " "
 
 
+# Head words of organisation names ("Harbor Logistics Group"); a phrase ending in one is a name.
+ORG_WORDS = frozenset(
+    [
+        "hospital",
+        "clinic",
+        "group",
+        "partners",
+        "associates",
+        "llc",
+        "llp",
+        "inc",
+        "ltd",
+        "gmbh",
+        "corp",
+        "company",
+        "labs",
+        "foundation",
+        "university",
+        "college",
+        "bank",
+        "ventures",
+        "agency",
+        "studio",
+        "studios",
+        "holdings",
+        "institute",
+    ]
+)
+
+
 def _is_keyword(word: str) -> bool:
     """May this (lowercase) word be part of a free keyphrase?"""
     return (
@@ -164,24 +194,30 @@ def _count_chunks(
 ) -> int:
     """Add the n-grams of one punctuation-free segment to ``stats``; returns the next position."""
     chunk: list[tuple[str, bool]] = []  # (lowercase word, may stand alone as a tag)
+    capitals: list[bool] = []  # the word was Capitalized where case carries meaning
     for index, word in enumerate([*WORD_RE.findall(segment), ""]):
         lower = word.lower()
         lower = ROLE_TO_FIELD.get(_singular(lower), lower)  # "2d animator" -> "2d animation"
         if _is_keyword(lower):
             named = _looks_like_a_term(word, starts_segment=index == 0 or not trust_case)
             chunk.append((lower, named))
+            capitals.append(trust_case and word[:1].isupper() and not word.isupper())
             continue
         for size in (1, 2, 3):
             for start in range(len(chunk) - size + 1):
                 gram = chunk[start : start + size]
                 if size == 1 and not gram[0][1]:
                     continue
+                if size > 1 and (all(capitals[start : start + size]) or gram[-1][0] in ORG_WORDS):
+                    continue  # "Alvarez Animal Hospital": an employer's name, not a field
+
                 phrase = " ".join(w for w, _ in gram)
                 entry = stats.setdefault(phrase, [0.0, float(position + start), 0.0])
                 entry[0] += 1
                 entry[2] = float(phrase in title_lower)
         position += len(chunk) + 1
         chunk = []
+        capitals = []
     return position
 
 

@@ -186,3 +186,29 @@ def test_a_bio_naming_no_field_is_refused_rather_than_given_made_up_tags(
 )
 def test_pathological_bios_are_handled_promptly(tagger: LocalTagGenerator, bio: str) -> None:
     assert isinstance(tagger.tag_many([TagRequest(username="p", job_title=None, bio=bio)]), list)
+
+
+@pytest.mark.parametrize(
+    ("title", "bio"),
+    [
+        (
+            None,
+            "Veterinarian at Alvarez Animal Hospital | 13+ years\nSpecialties: exotic pets, "
+            "veterinary surgery, veterinary dermatology\nIndustries: dairy, pet food\n"
+            "Clients: independent veterinary practices; dairy and beef producers",
+        ),
+        (
+            "Procurement Lead",
+            "Procurement Lead at Harbor Logistics Group. I help food and beverage companies with "
+            "procurement and warehouse operations. Ask me about logistics, demand planning or "
+            "Flexport. Before joining Harbor Logistics Group, I spent 2 years at a global "
+            "third-party logistics provider.",
+        ),
+    ],
+)
+def test_employer_names_never_become_tags(
+    tagger: LocalTagGenerator, title: str | None, bio: str
+) -> None:
+    tags = tagger.tag_one(TagRequest(username="pat", job_title=title, bio=bio))
+    assert tags
+    assert not any("harbor" in t or "alvarez" in t for t in tags), tags
