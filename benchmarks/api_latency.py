@@ -4,7 +4,7 @@
         [--seconds 10] [--max-requests 3000] [--intakes 20] [--tagger fake|local]
         [--server process|thread]
 
-A demo directory (``adapters.sample_data``) is seeded into a SQLite file, tagged (``fake``:
+A demo directory (``enrichment_entrypoints.sample_data.generator``) is seeded into a SQLite file, tagged (``fake``:
 tags from category and job title, instantly; ``local``: the offline tagger), and ingested with
 the local embedder. The app is then served by uvicorn on 127.0.0.1: ``enrich serve`` in a
 subprocess (default) or in a thread of this process. Intake always uses the local tagger.
@@ -42,19 +42,19 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.support (the uvicorn thread helper)
 
-from adapters.faiss_index import FaissVectorIndex  # noqa: E402
-from adapters.local_embedder import LocalEmbedder  # noqa: E402
-from adapters.local_tagger import LocalTagGenerator  # noqa: E402
-from adapters.memory_repo import InMemoryExpertRepo  # noqa: E402
-from adapters.sample_data import generate_sample_experts  # noqa: E402
-from adapters.sql_repo import SqlExpertRepo  # noqa: E402
-from adapters.vector_cache import InMemoryVectorCache  # noqa: E402
+from enrichment_adapters.local.embedder import LocalEmbedder  # noqa: E402
+from enrichment_adapters.local.tagger import LocalTagGenerator  # noqa: E402
+from enrichment_adapters.memory import InMemoryExpertRepo  # noqa: E402
+from enrichment_adapters.sql.repo import SqlExpertRepo  # noqa: E402
+from enrichment_adapters.vector_index.cache import InMemoryVectorCache  # noqa: E402
+from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex  # noqa: E402
 from enrichment_core.experts import new_expert  # noqa: E402
 from enrichment_core.ingest import ingest  # noqa: E402
 from enrichment_core.intake import IntakeTagging, intake_expert  # noqa: E402
 from enrichment_core.search import search  # noqa: E402
 from enrichment_core.seeding import import_experts  # noqa: E402
 from enrichment_core.tags import normalize_tags  # noqa: E402
+from enrichment_entrypoints.sample_data.generator import generate_sample_experts  # noqa: E402
 from tests.support.api_harness import LiveServer, free_port  # noqa: E402
 
 ADMIN_KEY = "benchmark-admin-key"
@@ -199,8 +199,8 @@ def in_process_intake(rows: list[dict[str, str]], tagger: LocalTagGenerator) -> 
 def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Iterator[str]:
     """The app on 127.0.0.1: ``enrich serve`` in a subprocess, or uvicorn in a thread."""
     if mode == "thread":
-        from entrypoints.api import create_app
-        from entrypoints.settings import Settings
+        from enrichment_entrypoints.api.app import create_app
+        from enrichment_entrypoints.settings import Settings
 
         settings = Settings(
             database_url=db_url, index_dir=tmp / "index", admin_key=SecretStr(ADMIN_KEY)
@@ -220,7 +220,7 @@ def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Ite
     command = [
         sys.executable,
         "-m",
-        "entrypoints",
+        "enrichment_entrypoints",
         "--db",
         db_url,
         "--index-dir",

@@ -3,7 +3,7 @@
     python benchmarks/ingest_search.py [--experts 1558] [--queries 300] [--embedder local|hashing]
         [--no-memory]
 
-Experts come from ``adapters.sample_data`` (synthetic ones if it is missing), tagged from their
+Experts come from ``enrichment_entrypoints.sample_data.generator`` (synthetic ones if it is missing), tagged from their
 category and job title, in an ``InMemoryExpertRepo`` (so the figures are the ingest's own, not a
 database's). The embedder is the local all-MiniLM-L6-v2 model when it is installed, otherwise the
 hashing fake (said so in the output). Index and cache live in a temporary directory.
@@ -29,9 +29,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # for tests.support (the hashing fallback)
 
-from adapters.faiss_index import FaissVectorIndex  # noqa: E402
-from adapters.memory_repo import InMemoryExpertRepo  # noqa: E402
-from adapters.vector_cache import SqliteVectorCache, default_cache_path  # noqa: E402
+from enrichment_adapters.memory import InMemoryExpertRepo  # noqa: E402
+from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path  # noqa: E402
+from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex  # noqa: E402
 from enrichment_core.experts import Expert, new_expert  # noqa: E402
 from enrichment_core.ingest import IngestReport, ingest  # noqa: E402
 from enrichment_core.ports import Embedder  # noqa: E402
@@ -50,7 +50,7 @@ QUERY_TEMPLATES = [
 
 def load_rows(count: int) -> tuple[list[dict[str, str]], str]:
     try:
-        from adapters.sample_data import generate_sample_experts
+        from enrichment_entrypoints.sample_data.generator import generate_sample_experts
     except ImportError:
         rng = random.Random(7)
         cats = ["Tax", "Veterinary", "Logistics", "Machine Learning", "Marketing", "Law"]
@@ -61,8 +61,10 @@ def load_rows(count: int) -> tuple[list[dict[str, str]], str]:
             rows.append(
                 {"username": f"u{n}", "job_title": f"{cat} Consultant", "bio": bio, "category": cat}
             )
-        return rows, "synthetic rows (adapters.sample_data not importable)"
-    return generate_sample_experts(count, seed=7), "adapters.sample_data.generate_sample_experts"
+        return rows, "synthetic rows (enrichment_entrypoints.sample_data.generator not importable)"
+    return generate_sample_experts(
+        count, seed=7
+    ), "enrichment_entrypoints.sample_data.generator.generate_sample_experts"
 
 
 def tag_rows(rows: list[dict[str, str]]) -> list[Expert]:
@@ -82,7 +84,7 @@ def tag_rows(rows: list[dict[str, str]]) -> list[Expert]:
 def pick_embedder(choice: str) -> tuple[Embedder, str]:
     if choice == "local":
         try:
-            from adapters.local_embedder import LocalEmbedder
+            from enrichment_adapters.local.embedder import LocalEmbedder
 
             embedder = LocalEmbedder()
             started = time.perf_counter()

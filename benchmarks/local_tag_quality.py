@@ -33,11 +33,11 @@ from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from adapters import local_model
-from adapters.local_tagger import LocalTagGenerator
-from adapters.sample_data import generate_sample_experts
+from enrichment_adapters.local import model as local_model
+from enrichment_adapters.local.tagger import LocalTagGenerator
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagRequest
+from enrichment_entrypoints.sample_data.generator import generate_sample_experts
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "upwork_profiles_dev.csv"
 SIMILARITY_MATCH = 0.6

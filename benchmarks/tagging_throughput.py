@@ -32,9 +32,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import anyio
 
-from adapters.gemini_tagger import GeminiTagGenerator
-from adapters.sample_data import generate_sample_experts
-from adapters.sql_repo import SqlExpertRepo
+from enrichment_adapters.gemini.tagger import GeminiTagGenerator
+from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.errors import RateLimitedError, TaggingError
 from enrichment_core.experts import new_expert
 from enrichment_core.findability import compute_findability_score
@@ -42,6 +41,7 @@ from enrichment_core.ports import TagRequest
 from enrichment_core.seeding import import_experts
 from enrichment_core.tagging import TaggingOptions, tag_untagged_experts
 from enrichment_core.tags import normalize_tags
+from enrichment_entrypoints.sample_data.generator import generate_sample_experts
 from tests.support.fake_gemini import FakeGemini
 
 
@@ -132,7 +132,7 @@ def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
 
 def local_tagger_rate(count: int) -> str:
     try:
-        from adapters.local_tagger import LocalTagGenerator
+        from enrichment_adapters.local.tagger import LocalTagGenerator
     except ImportError as exc:
         return f"offline tagger unavailable ({exc})"
     requests = [

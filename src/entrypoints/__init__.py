@@ -1,1 +1,2 @@
-"""Entrypoints: settings, the composition root (``wiring``), the click CLI and the FastAPI adapter."""
+"""Entrypoints (installed as ``enrichment_entrypoints``): settings, the composition root
+(``wiring``), the click CLI, the FastAPI adapter (``api``) and the sample-data tool."""

@@ -1,5 +1,5 @@
-"""``python -m entrypoints`` runs the ``enrich`` command line."""
+"""``python -m enrichment_entrypoints`` runs the ``enrich`` command line."""
 
-from entrypoints.cli import main
+from enrichment_entrypoints.cli import main
 
 main()

@@ -19,8 +19,8 @@ import click
 from pydantic import ValidationError
 
 from enrichment_core.errors import EnrichmentError
-from entrypoints import wiring
-from entrypoints.settings import Settings
+from enrichment_entrypoints import wiring
+from enrichment_entrypoints.settings import Settings
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130
@@ -102,7 +102,7 @@ def state(ctx: click.Context) -> CliState:
 @click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same directory.")
 def sample_data(out: Path, count: int, seed: int) -> None:
     """Write a realistic, deterministic sample directory of experts to OUT (CSV)."""
-    from adapters.sample_data import write_sample_csv
+    from enrichment_entrypoints.sample_data.generator import write_sample_csv
 
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -121,7 +121,7 @@ def seed(ctx: click.Context, csv_file: Path) -> None:
     Re-running never duplicates experts nor overwrites tags or scores. Exits 1 when any row
     was rejected.
     """
-    from adapters.csv_import import read_experts_csv
+    from enrichment_adapters.csv_import import read_experts_csv
     from enrichment_core.seeding import import_experts
 
     parsed = read_experts_csv(csv_file)
@@ -376,7 +376,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     """Serve the admin API, the search API and the admin page (/admin) with uvicorn."""
     import uvicorn
 
-    from entrypoints.api import create_app
+    from enrichment_entrypoints.api.app import create_app
 
     settings = state(ctx).settings
     if settings.admin_key is None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from entrypoints.settings import Settings
+from enrichment_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
-    from adapters.faiss_index import FaissVectorIndex
-    from adapters.sql_repo import SqlExpertRepo
-    from adapters.vector_cache import SqliteVectorCache
+    from enrichment_adapters.sql.repo import SqlExpertRepo
+    from enrichment_adapters.vector_index.cache import SqliteVectorCache
+    from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
     from enrichment_core.ports import Embedder, TagGenerator
 
 
@@ -25,7 +25,7 @@ def gemini_key(settings: Settings, error: type[Exception], alternative: str) -> 
 
 
 def build_repo(settings: Settings) -> SqlExpertRepo:
-    from adapters.sql_repo import SqlExpertRepo
+    from enrichment_adapters.sql.repo import SqlExpertRepo
 
     return SqlExpertRepo(settings.database_url)
 
@@ -34,7 +34,7 @@ def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
     """The configured tagger: ``gemini`` when a key is set (or asked for), else the offline one."""
     kind = choice or settings.resolved_tagger()
     if kind == "gemini":
-        from adapters.gemini_tagger import GeminiTagGenerator
+        from enrichment_adapters.gemini.tagger import GeminiTagGenerator
         from enrichment_core.errors import TaggerUnavailableError
 
         return GeminiTagGenerator(
@@ -45,7 +45,7 @@ def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
             base_url=settings.gemini_base_url,
             timeout_s=settings.tag_timeout_s,
         )
-    from adapters.local_tagger import LocalTagGenerator
+    from enrichment_adapters.local.tagger import LocalTagGenerator
 
     return LocalTagGenerator()
 
@@ -53,7 +53,7 @@ def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
 def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
     kind = choice or settings.embedder
     if kind == "gemini":
-        from adapters.gemini_embedder import GeminiEmbedder
+        from enrichment_adapters.gemini.embedder import GeminiEmbedder
         from enrichment_core.errors import EmbedderUnavailableError
 
         return GeminiEmbedder(
@@ -64,18 +64,18 @@ def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
             dimension=settings.embedding_dimension,
             base_url=settings.gemini_base_url,
         )
-    from adapters.local_embedder import LocalEmbedder
+    from enrichment_adapters.local.embedder import LocalEmbedder
 
     return LocalEmbedder()
 
 
 def build_index(settings: Settings) -> FaissVectorIndex:
-    from adapters.faiss_index import FaissVectorIndex
+    from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 
     return FaissVectorIndex(Path(settings.index_dir))
 
 
 def build_vector_cache(settings: Settings) -> SqliteVectorCache:
-    from adapters.vector_cache import SqliteVectorCache, default_cache_path
+    from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
 
     return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))

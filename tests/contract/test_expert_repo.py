@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.memory_repo import InMemoryExpertRepo
-from adapters.sql_repo import SqlExpertRepo
+from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.ports import ExpertRepo
 from tests.contract.expert_repo_contract import ExpertRepoContract
 

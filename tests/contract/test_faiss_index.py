@@ -9,7 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adapters.faiss_index import CURRENT_FILE, INDEX_FILE, METADATA_FILE, FaissVectorIndex
+from enrichment_adapters.vector_index.faiss_index import (
+    CURRENT_FILE,
+    INDEX_FILE,
+    METADATA_FILE,
+    FaissVectorIndex,
+)
 from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError, IndexVerificationError
 from tests.contract.vector_index_contract import (
     DIM,

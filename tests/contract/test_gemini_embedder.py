@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pytest
 
-from adapters.gemini_embedder import GeminiEmbedder
+from enrichment_adapters.gemini.embedder import GeminiEmbedder
 from enrichment_core.errors import EmbedderUnavailableError, EmbeddingError
 from enrichment_core.ports import Embedder
 from tests.contract.embedder_contract import DOCS, EmbedderContract

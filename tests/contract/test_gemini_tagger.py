@@ -15,8 +15,8 @@ import anyio
 import pytest
 from google import genai
 
-from adapters.gemini_client import LoopClients, make_client
-from adapters.gemini_tagger import GeminiTagGenerator
+from enrichment_adapters.gemini.client import LoopClients, make_client
+from enrichment_adapters.gemini.tagger import GeminiTagGenerator
 from enrichment_core.errors import (
     InvalidTagOutputError,
     PermanentTaggingError,

@@ -9,8 +9,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from adapters import local_model
-from adapters.local_embedder import LocalEmbedder
+from enrichment_adapters.local import model as local_model
+from enrichment_adapters.local.embedder import LocalEmbedder
 from enrichment_core.errors import EmbedderUnavailableError
 from enrichment_core.ports import Embedder
 from tests.contract.embedder_contract import DOCS, EmbedderContract
@@ -54,8 +54,8 @@ def test_reading_the_dimension_imports_neither_torch_nor_the_model() -> None:
     script = textwrap.dedent(
         """
         import sys
-        from adapters import local_model
-        from adapters.local_embedder import LocalEmbedder
+        from enrichment_adapters.local import model as local_model
+        from enrichment_adapters.local.embedder import LocalEmbedder
 
         embedder = LocalEmbedder()
         assert (embedder.model_id, embedder.dimension) == ("local:all-MiniLM-L6-v2", 384)

@@ -7,8 +7,8 @@ import sys
 import anyio
 import pytest
 
-from adapters import local_model
-from adapters.local_tagger import LocalTagGenerator
+from enrichment_adapters.local import model as local_model
+from enrichment_adapters.local.tagger import LocalTagGenerator
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagGenerator, TagRequest
 from tests.contract.tagger_contract import HOSTILE_HTML, TAX_LAWYER, VET, TagGeneratorContract

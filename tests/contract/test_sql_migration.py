@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from adapters.sql_repo import SqlExpertRepo
-from adapters.sql_schema import DatabaseError, make_engine
+from enrichment_adapters.sql.repo import SqlExpertRepo
+from enrichment_adapters.sql.schema import DatabaseError, make_engine
 
 OLD_SCHEMA = """
 CREATE TABLE experts (

@@ -9,7 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from adapters.vector_cache import InMemoryVectorCache, SqliteVectorCache, default_cache_path
+from enrichment_adapters.vector_index.cache import (
+    InMemoryVectorCache,
+    SqliteVectorCache,
+    default_cache_path,
+)
 from enrichment_core.ports import VectorCache
 
 KEY = "fake:hashing@4"

@@ -12,11 +12,11 @@ import pytest
 from fastapi import Depends, FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
 
-from adapters.gemini_tagger import GeminiTagGenerator
-from adapters.sql_repo import SqlExpertRepo
+from enrichment_adapters.gemini.tagger import GeminiTagGenerator
+from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
 from enrichment_core.seeding import import_experts
-from entrypoints.api_routes import ApiServices, create_admin_router, create_search_router
+from enrichment_entrypoints.api.routes import ApiServices, create_admin_router, create_search_router
 from tests.support.api_harness import ADMIN, AppParts, build_app, promote_index
 from tests.support.fake_gemini import FakeGemini
 from tests.support.scripted_tagger import ScriptedTagger
@@ -83,7 +83,7 @@ def test_without_a_configured_key_admin_routes_refuse_and_say_how_to_fix_it(
 ) -> None:
     parts = build_app(tmp_path, admin_key=None)
     with (
-        caplog.at_level(logging.WARNING, logger="entrypoints.api"),
+        caplog.at_level(logging.WARNING, logger="enrichment_entrypoints.api"),
         TestClient(parts.app) as client,
     ):
         for method, path, kwargs in ADMIN_CALLS:
@@ -139,7 +139,7 @@ def test_no_bio_expert_is_saved_and_scored_without_calling_the_tagger(
 
 @pytest.mark.slow
 def test_intake_with_the_offline_local_tagger(tmp_path: Path) -> None:
-    from adapters.local_tagger import LocalTagGenerator
+    from enrichment_adapters.local.tagger import LocalTagGenerator
 
     parts = build_app(tmp_path, tagger=LocalTagGenerator(), intake_timeout_s=120)
     with TestClient(parts.app) as client:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from entrypoints.cli import cli
+from enrichment_entrypoints.cli import cli
 from tests.support.fake_gemini import FakeGemini
 
 GENERATE = "generateContent"
@@ -239,7 +239,7 @@ def test_a_refused_key_stops_the_run_with_one_clear_reason(
 def test_a_second_ingest_on_the_same_index_stops_with_a_clear_message(
     env: dict[str, str], tmp_path: Path
 ) -> None:
-    from adapters.faiss_index import FaissVectorIndex
+    from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(3))))
     enrich(env, "tag")

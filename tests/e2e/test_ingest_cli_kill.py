@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql_repo import SqlExpertRepo
-from adapters.vector_cache import default_cache_path
+from enrichment_adapters.sql.repo import SqlExpertRepo
+from enrichment_adapters.vector_index.cache import default_cache_path
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import FakeGemini
 
@@ -56,7 +56,7 @@ def seed_tagged(url: str, start: int, count: int) -> None:
 
 def enrich(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "entrypoints", *args],
+        [sys.executable, "-m", "enrichment_entrypoints", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from adapters.faiss_index import CURRENT_FILE, FaissVectorIndex
+from enrichment_adapters.vector_index.faiss_index import CURRENT_FILE, FaissVectorIndex
 from enrichment_core.search import search
 from tests.support.fake_embedder import HashingEmbedder
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from adapters.sql_repo import SqlExpertRepo
-from entrypoints.cli import cli
+from enrichment_adapters.sql.repo import SqlExpertRepo
+from enrichment_entrypoints.cli import cli
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "upwork_profiles_dev.csv"
 

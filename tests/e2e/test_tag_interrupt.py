@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.sql_repo import SqlExpertRepo
+from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import FakeGemini
 
@@ -56,7 +56,7 @@ def env(tmp_path: Path, fake: FakeGemini) -> dict[str, str]:
 
 def start_tag(env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "entrypoints", "tag"],
+        [sys.executable, "-m", "enrichment_entrypoints", "tag"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -91,7 +91,7 @@ def check_consistent_then_resume(tmp_path: Path, env: dict[str, str], fake: Fake
     calls_before = fake.request_count("generateContent")
 
     rerun = subprocess.run(
-        [sys.executable, "-m", "entrypoints", "tag"],
+        [sys.executable, "-m", "enrichment_entrypoints", "tag"],
         env=env,
         capture_output=True,
         text=True,

@@ -14,13 +14,13 @@ import uvicorn
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from adapters.faiss_index import FaissVectorIndex
-from adapters.sql_repo import SqlExpertRepo
-from adapters.vector_cache import InMemoryVectorCache
+from enrichment_adapters.sql.repo import SqlExpertRepo
+from enrichment_adapters.vector_index.cache import InMemoryVectorCache
+from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 from enrichment_core.ingest import IngestReport, ingest
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator
-from entrypoints.api import create_app
-from entrypoints.settings import Settings
+from enrichment_entrypoints.api.app import create_app
+from enrichment_entrypoints.settings import Settings
 from tests.support.fake_embedder import HashingEmbedder
 from tests.support.scripted_tagger import ScriptedTagger
 

@@ -21,9 +21,9 @@ import json
 import time
 from pathlib import Path
 
-from adapters.faiss_index import INDEX_FILE, FaissVectorIndex
-from adapters.memory_repo import InMemoryExpertRepo
-from adapters.vector_cache import SqliteVectorCache, default_cache_path
+from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
+from enrichment_adapters.vector_index.faiss_index import INDEX_FILE, FaissVectorIndex
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import ingest
 from tests.support.fake_embedder import HashingEmbedder

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adapters.csv_import import CsvFileError, CsvImport, RejectedRow, read_experts_csv
+from enrichment_adapters.csv_import import CsvFileError, CsvImport, RejectedRow, read_experts_csv
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.experts import MAX_BIO, MAX_SHORT_TEXT
 

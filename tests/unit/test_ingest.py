@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from adapters.faiss_index import FaissVectorIndex
-from adapters.memory_repo import InMemoryExpertRepo
-from adapters.vector_cache import InMemoryVectorCache
+from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.vector_index.cache import InMemoryVectorCache
+from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 from enrichment_core.errors import EmbeddingError, IndexVerificationError
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import MAX_BIO_CHARS, embedding_text, ingest, text_hash

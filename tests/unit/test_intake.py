@@ -8,7 +8,7 @@ from typing import Any
 import anyio
 import pytest
 
-from adapters.memory_repo import InMemoryExpertRepo
+from enrichment_adapters.memory import InMemoryExpertRepo
 from enrichment_core.errors import (
     DuplicateExpertError,
     InvalidExpertError,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.keyphrases import clean_text
-from adapters.local_tagger import LocalTagGenerator
+from enrichment_adapters.local.keyphrases import clean_text
+from enrichment_adapters.local.tagger import LocalTagGenerator
 from enrichment_core.ports import TagRequest
 from enrichment_core.tags import normalize_tags
 

@@ -13,16 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from adapters.csv_import import read_experts_csv
-from adapters.sample_data import (
+from enrichment_adapters.csv_import import read_experts_csv
+from enrichment_core.experts import new_expert
+from enrichment_entrypoints.sample_data.generator import (
     PROFILE_BASE_URL,
     SAMPLE_COLUMNS,
     UTM_QUERY,
     generate_sample_experts,
     write_sample_csv,
 )
-from adapters.sample_vocabulary import DOMAINS
-from enrichment_core.experts import new_expert
+from enrichment_entrypoints.sample_data.vocabulary import DOMAINS
 
 COUNT = 1558
 BY_NAME = {domain.name: domain for domain in DOMAINS}
@@ -59,7 +59,7 @@ def test_rows_are_the_same_in_another_python_process_whatever_its_hash_seed(
     rows: list[dict[str, str]],
 ) -> None:
     script = (
-        "import hashlib, json; from adapters.sample_data import generate_sample_experts; "
+        "import hashlib, json; from enrichment_entrypoints.sample_data.generator import generate_sample_experts; "
         "print(hashlib.sha256(json.dumps(generate_sample_experts()).encode()).hexdigest())"
     )
     expected = hashlib.sha256(json.dumps(rows).encode()).hexdigest()

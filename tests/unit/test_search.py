@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from adapters.faiss_index import FaissVectorIndex
-from adapters.memory_repo import InMemoryExpertRepo
-from adapters.vector_cache import InMemoryVectorCache
+from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.vector_index.cache import InMemoryVectorCache
+from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import ingest

@@ -9,7 +9,7 @@ from datetime import datetime
 import anyio
 import pytest
 
-from adapters.memory_repo import InMemoryExpertRepo
+from enrichment_adapters.memory import InMemoryExpertRepo
 from enrichment_core.errors import (
     InvalidTagOutputError,
     PermanentTaggingError,

@@ -18,7 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from adapters.sql_schema import DatabaseError
+from enrichment_adapters.sql.schema import DatabaseError
 from enrichment_core.errors import (
     DuplicateExpertError,
     EmbedderMismatchError,
@@ -31,9 +31,9 @@ from enrichment_core.errors import (
     TaggerUnavailableError,
 )
 from enrichment_core.search import InvalidQueryError
-from entrypoints.api_schemas import ErrorBody, ErrorDetail
+from enrichment_entrypoints.api.schemas import ErrorBody, ErrorDetail
 
-log = logging.getLogger("entrypoints.api")
+log = logging.getLogger("enrichment_entrypoints.api")
 
 
 class ApiError(StarletteHTTPException):

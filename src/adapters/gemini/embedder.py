@@ -18,7 +18,7 @@ import tenacity
 from google import genai
 from google.genai import types
 
-from adapters.gemini_client import (
+from enrichment_adapters.gemini.client import (
     MISSING_KEY_HINT,
     TRANSPORT_ERRORS,
     APIError,

@@ -31,21 +31,22 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from enrichment_core import __version__
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
-from entrypoints import wiring
-from entrypoints.api_errors import install_error_handlers
-from entrypoints.api_guards import ADMIN_KEY_ENV
-from entrypoints.api_routes import (
+from enrichment_entrypoints import wiring
+from enrichment_entrypoints.api.errors import install_error_handlers
+from enrichment_entrypoints.api.guards import ADMIN_KEY_ENV
+from enrichment_entrypoints.api.routes import (
     ApiServices,
     create_admin_router,
     create_search_router,
     operation_id,
 )
-from entrypoints.api_schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
-from entrypoints.settings import Settings
+from enrichment_entrypoints.api.schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
+from enrichment_entrypoints.settings import Settings
 
-log = logging.getLogger("entrypoints.api")
+log = logging.getLogger("enrichment_entrypoints.api")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 ADMIN_PAGE_CSP = (
@@ -154,7 +155,7 @@ def build_services(
     index: VectorIndex | None = None,
     retry_delay_s: float = 1.0,
 ) -> ApiServices:
-    """The ports from ``settings`` (through ``entrypoints.wiring``), unless given."""
+    """The ports from ``settings`` (through ``enrichment_entrypoints.wiring``), unless given."""
     return ApiServices(
         repo=repo if repo is not None else wiring.build_repo(settings),
         tagger=tagger if tagger is not None else wiring.build_tagger(settings),
@@ -231,7 +232,7 @@ def create_app(
     app = FastAPI(
         title="Expert enrichment",
         summary="Admin intake with synchronous tagging, expert listing and semantic search.",
-        version="0.1.0",
+        version=__version__,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
     )

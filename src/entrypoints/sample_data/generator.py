@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from adapters import sample_vocabulary as vocab
-from adapters.csv_import import COLUMNS
-from adapters.sample_vocabulary import Domain
+from enrichment_adapters.csv_import import COLUMNS
+from enrichment_entrypoints.sample_data import vocabulary as vocab
+from enrichment_entrypoints.sample_data.vocabulary import Domain
 
 SAMPLE_COLUMNS: tuple[str, ...] = COLUMNS  # exactly what ``read_experts_csv`` reads
 PROFILE_BASE_URL = "https://experts.example.com/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from adapters import local_model
+from enrichment_adapters.local import model as local_model
 from enrichment_core.errors import EmbedderUnavailableError
 from enrichment_core.ports import Vectors
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from adapters.sql_schema import DatabaseError, ExpertRow, make_engine, migrate
+from enrichment_adapters.sql.schema import DatabaseError, ExpertRow, make_engine, migrate
 from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
 from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState
 from enrichment_core.ports import ExpertPage, ExpertSort

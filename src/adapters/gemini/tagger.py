@@ -16,7 +16,7 @@ from google import genai
 from google.genai import types
 from pydantic import BaseModel, Field, ValidationError
 
-from adapters.gemini_client import (
+from enrichment_adapters.gemini.client import (
     MISSING_KEY_HINT,
     TRANSIENT_STATUS_CODES,
     TRANSPORT_ERRORS,

@@ -15,7 +15,7 @@ from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 from starlette.types import Message, Receive
 
-from entrypoints.api_errors import ApiError
+from enrichment_entrypoints.api.errors import ApiError
 
 MAX_BODY_BYTES = 64 * 1024
 ADMIN_KEY_HEADER = "X-Admin-Key"

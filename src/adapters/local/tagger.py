@@ -29,8 +29,9 @@ from dataclasses import dataclass
 import anyio.to_thread
 import numpy as np
 
-from adapters import keyphrases, local_model
-from adapters.tag_vocabulary import BROAD_FIELDS, BROAD_WORDS, VOCABULARY
+from enrichment_adapters.local import keyphrases
+from enrichment_adapters.local import model as local_model
+from enrichment_adapters.local.vocabulary import BROAD_FIELDS, BROAD_WORDS, VOCABULARY
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagRequest, Vectors
 

@@ -34,9 +34,9 @@ from enrichment_core.intake import (
 )
 from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, TagGenerator, VectorIndex
 from enrichment_core.search import search
-from entrypoints.api_errors import ApiError, error_responses, translate
-from entrypoints.api_guards import BodyLimitRoute, admin_key_guard
-from entrypoints.api_schemas import (
+from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
+from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
+from enrichment_entrypoints.api.schemas import (
     MAX_K,
     MAX_PAGE,
     MAX_QUERY_CHARS,
@@ -51,7 +51,7 @@ from entrypoints.api_schemas import (
     StateFilter,
 )
 
-log = logging.getLogger("entrypoints.api")
+log = logging.getLogger("enrichment_entrypoints.api")
 
 
 @dataclass(slots=True)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from adapters.tag_vocabulary import (
+from enrichment_adapters.local.vocabulary import (
     ALIASES,
     GENERIC_WORDS,
     PARTICIPLES,

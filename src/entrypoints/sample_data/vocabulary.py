@@ -848,7 +848,7 @@ WORKING_STYLE_THIRD: tuple[str, ...] = _items(
 )
 
 # Bio templates. Every intro and short bio names a specialty ({spec}), so each bio carries its
-# domain's vocabulary. Slots are listed in ``adapters.sample_data._slots``.
+# domain's vocabulary. Slots are listed in ``enrichment_entrypoints.sample_data.generator._slots``.
 INTRO_FIRST: tuple[str, ...] = (
     "I'm {a_title} with {years} years of experience in {spec} and {spec2}.",
     "I am {a_title}{at_company}, focused on {spec} for {client}.",

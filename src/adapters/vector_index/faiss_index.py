@@ -19,7 +19,7 @@ when it changed, so a running server picks up a newly promoted index. Loading ve
 checksum and that the metadata matches the vectors; unreadable files give ``IndexNotFoundError``
 saying to re-run ``enrich ingest``, never a raw FAISS error. Thread-safe.
 
-The build files themselves (format, checksum, read-back checks) are in ``adapters.faiss_build``.
+The build files themselves (format, checksum, read-back checks) are in ``enrichment_adapters.vector_index.builds``.
 
 Two ingests on the same ``index_dir``: ``exclusive_build()`` (an OS file lock, released even on
 SIGKILL) makes the second one stop with ``IndexBusyError``; ``enrich ingest`` holds it throughout.
@@ -44,7 +44,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from adapters.faiss_build import (
+from enrichment_adapters.vector_index.builds import (
     FORMAT,
     INDEX_FILE,
     METADATA_FILE,

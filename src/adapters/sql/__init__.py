@@ -1,0 +1,1 @@
+"""SQL storage on SQLAlchemy 2: the schema with its idempotent migration, and the expert repository."""
