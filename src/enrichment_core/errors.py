@@ -34,6 +34,17 @@ class ExpertNotFoundError(EnrichmentError, LookupError):
         self.key = key
 
 
+# --- storage and queries --------------------------------------------------------------------
+
+
+class StorageError(EnrichmentError):
+    """The expert store cannot be reached or refused an operation (database down, bad URL...)."""
+
+
+class InvalidQueryError(EnrichmentError, ValueError):
+    """The query or its options cannot be searched (empty, too long, k out of range)."""
+
+
 # --- tagging -------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The ingest use case (TAGS-03, TAGS-04): rebuild the semantic index from the database.
 
 Tagged experts are read from the ``ExpertRepo`` (never a CSV), each becomes one embedding text
-that ends with its domain tags, and the vectors go to the ``VectorIndex``'s staging location.
+that ends with its domain tags, and the vectors go to a new staged build of the ``IndexBuilder`` (under its build lock).
 The staged index is read back, checked by the promotion policy (count == tagged experts loaded,
 dimension, ids) and only then promoted; production is never touched by a refused or crashed run.
 
@@ -27,10 +27,10 @@ from enrichment_core.experts import Expert
 from enrichment_core.ports import (
     Embedder,
     ExpertRepo,
+    IndexBuilder,
     IndexManifest,
     IndexRecord,
     VectorCache,
-    VectorIndex,
     Vectors,
 )
 from enrichment_core.promotion import decide_promotion
@@ -184,7 +184,7 @@ def _vectors_for(
 def ingest(
     repo: ExpertRepo,
     embedder: Embedder,
-    index: VectorIndex,
+    index: IndexBuilder,
     cache: VectorCache,
     *,
     batch_size: int = 64,
@@ -194,13 +194,39 @@ def ingest(
 ) -> IngestReport:
     """Rebuild the index from the tagged experts in ``repo`` and promote it once verified.
 
-    ``on_plan(n)`` is called once with the number of texts to embed, then ``on_embedded(n)``
-    after each batch (drive a progress bar with them). Raises ``IndexVerificationError`` when
-    there is nothing to index or the staged index fails the checks (production is unchanged),
-    ``EmbeddingError`` when the embedder fails (finished batches stay cached for the next run).
+    The index's build lock is held for the whole run: a second ingest on the same index stops
+    with ``IndexBusyError`` before touching anything. ``on_plan(n)`` is called once with the
+    number of texts to embed, then ``on_embedded(n)`` after each batch (drive a progress bar with
+    them). Raises ``IndexVerificationError`` when there is nothing to index or the staged index
+    fails the checks (production is unchanged), ``EmbeddingError`` when the embedder fails
+    (finished batches stay cached for the next run).
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    with index.exclusive_build():
+        return _ingest_locked(
+            repo,
+            embedder,
+            index,
+            cache,
+            batch_size=batch_size,
+            on_plan=on_plan,
+            on_embedded=on_embedded,
+            log=log,
+        )
+
+
+def _ingest_locked(
+    repo: ExpertRepo,
+    embedder: Embedder,
+    index: IndexBuilder,
+    cache: VectorCache,
+    *,
+    batch_size: int,
+    on_plan: Callable[[int], None] | None,
+    on_embedded: Callable[[int], None] | None,
+    log: logging.Logger,
+) -> IngestReport:
     started = time.perf_counter()
     stale_removed = index.discard_staging()
     if stale_removed:
@@ -232,24 +258,7 @@ def ingest(
         count=len(records),
         built_at=datetime.now(UTC),
     )
-
-    try:
-        index.write_staging(matrix, records, manifest)
-        decision = decide_promotion(
-            index.inspect_staging(),
-            expected_ids=[r.id for r in records],
-            expected_dimension=embedder.dimension,
-        )
-    except BaseException:
-        index.discard_staging()
-        raise
-    if not decision.promote:
-        index.discard_staging()
-        raise IndexVerificationError(
-            f"the new index was not promoted: {decision.reason}. The production index is "
-            "unchanged; re-run `enrich ingest`, and report a bug if it fails again"
-        )
-    index.promote()
+    _stage_verify_promote(index, matrix, records, manifest)
 
     untagged = total - len(records)
     log.info(
@@ -266,3 +275,26 @@ def ingest(
         dimension=embedder.dimension,
         seconds=time.perf_counter() - started,
     )
+
+
+def _stage_verify_promote(
+    index: IndexBuilder, matrix: Vectors, records: list[IndexRecord], manifest: IndexManifest
+) -> None:
+    """Stage the build, read it back, apply the promotion policy, promote or discard it."""
+    try:
+        staged = index.stage(matrix, records, manifest)
+        decision = decide_promotion(
+            index.inspect(staged),
+            expected_ids=[r.id for r in records],
+            expected_dimension=manifest.dimension,
+        )
+    except BaseException:
+        index.discard_staging()
+        raise
+    if not decision.promote:
+        index.discard_staging()
+        raise IndexVerificationError(
+            f"the new index was not promoted: {decision.reason}. The production index is "
+            "unchanged; re-run `enrich ingest`, and report a bug if it fails again"
+        )
+    index.promote(staged)

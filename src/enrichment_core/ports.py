@@ -7,6 +7,7 @@ Every adapter of a port runs the same contract suite in ``tests/contract``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -198,26 +199,46 @@ class SearchHit:
     score: float
 
 
-class VectorIndex(Protocol):
-    """A staged-then-promoted vector index with its metadata."""
+@dataclass(frozen=True, slots=True)
+class StagedBuild:
+    """A handle on one staged build, returned by ``IndexBuilder.stage``: it names what to inspect
+    and promote, so no state is kept in the adapter between those calls."""
+
+    build_id: str
+
+
+class IndexBuilder(Protocol):
+    """What ingest needs of the index: the build lock, staging, reading back, promotion."""
+
+    def exclusive_build(self) -> AbstractContextManager[None]:
+        """Hold the index's build lock for a whole ingest, so two ingests never clean up or promote
+        each other's staging. ``IndexBusyError`` when another ingest holds it."""
+        ...
 
     def discard_staging(self) -> bool:
-        """Remove any staging artifacts (a crash's leftovers). True when something was removed."""
+        """Remove every unpromoted build (a crash's leftovers). True when something was removed."""
         ...
 
-    def write_staging(
+    def stage(
         self, vectors: Vectors, records: Sequence[IndexRecord], manifest: IndexManifest
-    ) -> None:
-        """Write vectors (row i belongs to ``records[i].id``) and metadata to the staging location."""
+    ) -> StagedBuild:
+        """Write vectors (row i belongs to ``records[i].id``) and metadata as a new staged build."""
         ...
 
-    def inspect_staging(self) -> StagedIndexReport:
-        """Read the staged index back from storage and report count, dimension and ids."""
+    def inspect(self, staged: StagedBuild) -> StagedIndexReport:
+        """Read ``staged`` back from storage and report count, dimension and ids.
+
+        ``IndexVerificationError`` when it cannot be read back.
+        """
         ...
 
-    def promote(self) -> None:
-        """Atomically replace production with staging; a reader never sees new vectors with old metadata."""
+    def promote(self, staged: StagedBuild) -> None:
+        """Atomically make ``staged`` production; a reader never sees new vectors with old metadata."""
         ...
+
+
+class SearchIndex(Protocol):
+    """What search needs of the index: the production manifest and nearest neighbours."""
 
     def manifest(self) -> IndexManifest | None:
         """The production index's manifest, or None when nothing was promoted yet."""
@@ -229,6 +250,10 @@ class VectorIndex(Protocol):
         Raises ``IndexNotFoundError`` when nothing was promoted yet.
         """
         ...
+
+
+class VectorIndex(IndexBuilder, SearchIndex, Protocol):
+    """Both sides of one index store (what an adapter such as FAISS provides)."""
 
 
 # --- intake --------------------------------------------------------------------------------

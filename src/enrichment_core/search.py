@@ -13,10 +13,12 @@ import numpy as np
 from enrichment_core.errors import (
     EmbedderMismatchError,
     EmbeddingError,
-    EnrichmentError,
     IndexNotFoundError,
+    InvalidQueryError,
 )
-from enrichment_core.ports import Embedder, IndexManifest, SearchHit, VectorIndex
+from enrichment_core.ports import Embedder, IndexManifest, SearchHit, SearchIndex
+
+__all__ = ["DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "InvalidQueryError", "clean_query", "search"]
 
 MAX_QUERY_CHARS = 1_000
 MAX_K = 100
@@ -24,10 +26,6 @@ DEFAULT_K = 10
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
-
-
-class InvalidQueryError(EnrichmentError, ValueError):
-    """The query or its options cannot be searched (empty, too long, k out of range)."""
 
 
 def clean_query(query: str) -> str:
@@ -60,7 +58,7 @@ def check_embedder(manifest: IndexManifest, embedder: Embedder) -> None:
 
 
 def search(
-    query: str, *, embedder: Embedder, index: VectorIndex, k: int = DEFAULT_K
+    query: str, *, embedder: Embedder, index: SearchIndex, k: int = DEFAULT_K
 ) -> list[SearchHit]:
     """The ``k`` experts nearest the query, best first.
 

@@ -10,7 +10,7 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -37,19 +37,38 @@ def fail(message: str, code: int = EXIT_FAILED) -> NoReturn:
     sys.exit(code)
 
 
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
+    """How one kind of error ends a command: exit status and message (formatted with ``exc``)."""
+
+    error: type[BaseException]
+    exit_code: int
+    message: str = "{exc}"
+
+
+# The error translation of the CLI: the first matching row wins.
+ERROR_TABLE: tuple[ErrorRule, ...] = (
+    ErrorRule(EnrichmentError, EXIT_FAILED),
+    ErrorRule(KeyboardInterrupt, EXIT_INTERRUPTED, "interrupted"),
+)
+_CLICK_EXITS = (click.exceptions.Exit, click.ClickException, click.exceptions.Abort)
+
+
 class EnrichGroup(click.Group):
-    """Translates domain errors once, for every command: one line on stderr, exit status 1."""
+    """Translates errors once, for every command (``ERROR_TABLE``): one line on stderr and an exit
+    status; anything else is reported as unexpected (``--debug`` shows the traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except EnrichmentError as exc:
-            fail(str(exc))
-        except KeyboardInterrupt:
-            fail("interrupted", EXIT_INTERRUPTED)
-        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+        except _CLICK_EXITS:
             raise
-        except Exception as exc:
+        except BaseException as exc:
+            rule = next((r for r in ERROR_TABLE if isinstance(exc, r.error)), None)
+            if rule is not None:
+                fail(rule.message.format(exc=exc), rule.exit_code)
+            if not isinstance(exc, Exception):
+                raise
             if ctx.params.get("debug"):
                 raise
             fail(f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)")
@@ -121,12 +140,11 @@ def seed(ctx: click.Context, csv_file: Path) -> None:
     Re-running never duplicates experts nor overwrites tags or scores. Exits 1 when any row
     was rejected.
     """
-    from enrichment_adapters.csv_import import read_experts_csv
     from enrichment_core.seeding import import_experts
 
-    parsed = read_experts_csv(csv_file)
-    repo = wiring.build_repo(state(ctx).settings)
-    report = import_experts(repo, parsed.experts)
+    with wiring.Services(state(ctx).settings) as services:
+        parsed = services.read_experts_csv(csv_file)
+        report = import_experts(services.repo, parsed.experts)
     click.echo(
         f"Imported {report.added} new experts from {csv_file} "
         f"({report.already_present} already present, {len(parsed.rejected)} rows rejected)."
@@ -147,9 +165,10 @@ def score(ctx: click.Context) -> None:
     """Compute and store the findability score (0-100) of every expert."""
     from enrichment_core.tagging import rescore_all
 
-    repo = wiring.build_repo(state(ctx).settings)
-    changed = rescore_all(repo)
-    click.echo(f"Scored {repo.count()} experts ({changed} scores changed).")
+    with wiring.Services(state(ctx).settings) as services:
+        changed = rescore_all(services.repo)
+        total = services.repo.count()
+    click.echo(f"Scored {total} experts ({changed} scores changed).")
 
 
 # --- tagging --------------------------------------------------------------------------------
@@ -172,7 +191,10 @@ def score(ctx: click.Context) -> None:
 )
 @click.pass_context
 def tag(
-    ctx: click.Context, concurrency: int | None, rpm: float | None, tagger_choice: str | None
+    ctx: click.Context,
+    concurrency: int | None,
+    rpm: float | None,
+    tagger_choice: wiring.TaggerChoice | None,
 ) -> None:
     """Tag every untagged expert with a bio, then rescore everyone.
 
@@ -181,17 +203,11 @@ def tag(
     """
     from tqdm import tqdm
 
-    from enrichment_core.tagging import TaggingOptions, TagOutcome, tag_untagged_experts
+    from enrichment_core.tagging import TagOutcome, tag_untagged_experts
 
-    settings = state(ctx).settings
-    repo = wiring.build_repo(settings)
-    tagger = wiring.build_tagger(settings, tagger_choice)
-    options = TaggingOptions(
-        concurrency=concurrency or settings.concurrency,
-        rpm=rpm or settings.rpm,
-        call_timeout_s=settings.tag_timeout_s + 5,
-        max_quota_wait_s=settings.max_quota_wait_s,
-    )
+    services = wiring.Services(state(ctx).settings, tagger_choice=tagger_choice)
+    tagger = services.tagger
+    options = services.tagging_options(concurrency=concurrency, rpm=rpm)
     bar: tqdm[Any] | None = None
 
     def on_start(total: int) -> None:
@@ -204,7 +220,7 @@ def tag(
 
     async def run() -> Any:
         stop = anyio.Event()
-        async with anyio.create_task_group() as group:
+        async with services, anyio.create_task_group() as group:
 
             async def on_signal() -> None:
                 with anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals:
@@ -214,12 +230,14 @@ def tag(
 
             group.start_soon(on_signal)
             report = await tag_untagged_experts(
-                repo, tagger, options, on_start=on_start, on_progress=on_progress, stop=stop
+                services.repo,
+                tagger,
+                options,
+                on_start=on_start,
+                on_progress=on_progress,
+                stop=stop,
             )
             group.cancel_scope.cancel()
-        closer: Callable[[], Any] | None = getattr(tagger, "aclose", None)
-        if closer is not None:
-            await closer()
         return report
 
     try:
@@ -271,7 +289,7 @@ def format_tag_summary(report: Any) -> str:
     help="Default: ENRICH_EMBEDDER or local.",
 )
 @click.pass_context
-def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
+def ingest(ctx: click.Context, embedder_choice: wiring.EmbedderChoice | None) -> None:
     """Rebuild the search index from the tagged experts in the database, verify it, promote it.
 
     Only texts that changed since the last run are embedded. Never run at API start-up.
@@ -280,11 +298,8 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
 
     from enrichment_core.ingest import ingest as run_ingest
 
-    settings = state(ctx).settings
-    repo = wiring.build_repo(settings)
-    embedder = wiring.build_embedder(settings, embedder_choice)
-    index = wiring.build_index(settings)
-    cache = wiring.build_vector_cache(settings)
+    services = wiring.Services(state(ctx).settings, embedder_choice=embedder_choice)
+    embedder = services.embedder
     bar: tqdm[Any] | None = None
 
     def on_plan(to_embed: int) -> None:
@@ -298,9 +313,14 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
             bar.update(count)
 
     try:
-        with index.exclusive_build(), cache:
+        with services:
             report = run_ingest(
-                repo, embedder, index, cache, on_plan=on_plan, on_embedded=on_embedded
+                services.repo,
+                embedder,
+                services.index,
+                services.vector_cache,
+                on_plan=on_plan,
+                on_embedded=on_embedded,
             )
     finally:
         if bar is not None:
@@ -325,18 +345,17 @@ def ingest(ctx: click.Context, embedder_choice: str | None) -> None:
 )
 @click.pass_context
 def search(
-    ctx: click.Context, query: str, k: int, as_json: bool, embedder_choice: str | None
+    ctx: click.Context,
+    query: str,
+    k: int,
+    as_json: bool,
+    embedder_choice: wiring.EmbedderChoice | None,
 ) -> None:
     """Find the best experts for QUERY in the promoted index."""
     from enrichment_core.search import search as run_search
 
-    settings = state(ctx).settings
-    hits = run_search(
-        query,
-        embedder=wiring.build_embedder(settings, embedder_choice),
-        index=wiring.build_index(settings),
-        k=k,
-    )
+    with wiring.Services(state(ctx).settings, embedder_choice=embedder_choice) as services:
+        hits = run_search(query, embedder=services.embedder, index=services.index, k=k)
     if as_json:
         click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
         return

@@ -1,17 +1,68 @@
-"""The composition root: settings in, adapters out. The CLI and the API both build from here."""
+"""The composition root: settings in, services out. The CLI and the API both build from here.
+
+``Services(settings)`` builds each port on first use (so ``enrich seed`` never needs a Gemini key
+and ``enrich search`` never opens the database), derives the use cases' options from the settings
+(``TaggingOptions``, the intake and retry timeouts) and closes what it built — never what it was
+given, which belongs to the caller::
+
+    with Services(settings) as services:             # sync front doors (most CLI commands)
+        report = ingest(services.repo, services.embedder, services.index, services.vector_cache)
+
+    async with Services(settings) as services:       # async ones (`enrich tag`, the API lifespan)
+        await tag_untagged_experts(services.repo, services.tagger, services.tagging_options())
+
+The ``build_*`` functions make one adapter each; nothing else in the entrypoints constructs one.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from types import TracebackType
+from typing import TYPE_CHECKING, Literal
 
+from enrichment_core.tagging import TaggingOptions
 from enrichment_entrypoints.settings import Settings
 
 if TYPE_CHECKING:
+    import os
+
+    from enrichment_adapters.csv_import import CsvImport
+    from enrichment_adapters.gemini.embedder import GeminiEmbedder
+    from enrichment_adapters.gemini.tagger import GeminiTagGenerator
     from enrichment_adapters.sql.repo import SqlExpertRepo
     from enrichment_adapters.vector_index.cache import SqliteVectorCache
     from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
-    from enrichment_core.ports import Embedder, TagGenerator
+    from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, VectorCache, VectorIndex
+
+TaggerChoice = Literal["gemini", "local"]
+EmbedderChoice = Literal["local", "gemini"]
+
+# The use cases bound one tagger call by the adapter's own deadline (ENRICH_TAG_TIMEOUT_S) plus
+# this margin, so the adapter's clearer timeout error fires first and the use case's deadline
+# only catches an adapter that hangs.
+CALL_TIMEOUT_MARGIN_S = 5.0
+
+
+def call_timeout_s(settings: Settings) -> float:
+    """The use cases' deadline for one tagger call (batch run and background intake retry)."""
+    return settings.tag_timeout_s + CALL_TIMEOUT_MARGIN_S
+
+
+def tagging_options(
+    settings: Settings, *, concurrency: int | None = None, rpm: float | None = None
+) -> TaggingOptions:
+    """The batch run's options: the settings, overridden by command-line values when given."""
+    return TaggingOptions(
+        concurrency=concurrency or settings.concurrency,
+        rpm=rpm or settings.rpm,
+        call_timeout_s=call_timeout_s(settings),
+        max_quota_wait_s=settings.max_quota_wait_s,
+    )
+
+
+# --- one adapter each ------------------------------------------------------------------------
 
 
 def gemini_key(settings: Settings, error: type[Exception], alternative: str) -> str:
@@ -30,40 +81,46 @@ def build_repo(settings: Settings) -> SqlExpertRepo:
     return SqlExpertRepo(settings.database_url)
 
 
+def build_gemini_tagger(settings: Settings) -> GeminiTagGenerator:
+    from enrichment_adapters.gemini.tagger import GeminiTagGenerator
+    from enrichment_core.errors import TaggerUnavailableError
+
+    return GeminiTagGenerator(
+        api_key=gemini_key(
+            settings, TaggerUnavailableError, "the offline tagger with --tagger local"
+        ),
+        model=settings.tag_model,
+        base_url=settings.gemini_base_url,
+        timeout_s=settings.tag_timeout_s,
+    )
+
+
 def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
     """The configured tagger: ``gemini`` when a key is set (or asked for), else the offline one."""
-    kind = choice or settings.resolved_tagger()
-    if kind == "gemini":
-        from enrichment_adapters.gemini.tagger import GeminiTagGenerator
-        from enrichment_core.errors import TaggerUnavailableError
-
-        return GeminiTagGenerator(
-            api_key=gemini_key(
-                settings, TaggerUnavailableError, "the offline tagger with --tagger local"
-            ),
-            model=settings.tag_model,
-            base_url=settings.gemini_base_url,
-            timeout_s=settings.tag_timeout_s,
-        )
+    if (choice or settings.resolved_tagger()) == "gemini":
+        return build_gemini_tagger(settings)
     from enrichment_adapters.local.tagger import LocalTagGenerator
 
     return LocalTagGenerator()
 
 
-def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
-    kind = choice or settings.embedder
-    if kind == "gemini":
-        from enrichment_adapters.gemini.embedder import GeminiEmbedder
-        from enrichment_core.errors import EmbedderUnavailableError
+def build_gemini_embedder(settings: Settings) -> GeminiEmbedder:
+    from enrichment_adapters.gemini.embedder import GeminiEmbedder
+    from enrichment_core.errors import EmbedderUnavailableError
 
-        return GeminiEmbedder(
-            api_key=gemini_key(
-                settings, EmbedderUnavailableError, "the local embedder with --embedder local"
-            ),
-            model=settings.embedding_model,
-            dimension=settings.embedding_dimension,
-            base_url=settings.gemini_base_url,
-        )
+    return GeminiEmbedder(
+        api_key=gemini_key(
+            settings, EmbedderUnavailableError, "the local embedder with --embedder local"
+        ),
+        model=settings.embedding_model,
+        dimension=settings.embedding_dimension,
+        base_url=settings.gemini_base_url,
+    )
+
+
+def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
+    if (choice or settings.embedder) == "gemini":
+        return build_gemini_embedder(settings)
     from enrichment_adapters.local.embedder import LocalEmbedder
 
     return LocalEmbedder()
@@ -79,3 +136,162 @@ def build_vector_cache(settings: Settings) -> SqliteVectorCache:
     from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
 
     return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))
+
+
+# --- the container ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Owned:
+    """A resource the container built: how to close it, synchronously and (if it can) async."""
+
+    close: Callable[[], None]
+    aclose: Callable[[], Awaitable[None]] | None = None
+
+
+class Services:
+    """Every port the front doors need, built from ``settings`` on first use, closed by ``close``.
+
+    Ports passed in are used as they are and never closed here. ``tagger_choice`` and
+    ``embedder_choice`` override the settings (the CLI's ``--tagger`` and ``--embedder``).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        repo: ExpertRepo | None = None,
+        tagger: TagGenerator | None = None,
+        embedder: Embedder | None = None,
+        index: VectorIndex | None = None,
+        vector_cache: VectorCache | None = None,
+        tagger_choice: TaggerChoice | None = None,
+        embedder_choice: EmbedderChoice | None = None,
+    ) -> None:
+        self.settings = settings if settings is not None else Settings()
+        self._repo = repo
+        self._tagger = tagger
+        self._embedder = embedder
+        self._index = index
+        self._vector_cache = vector_cache
+        self.tagger_kind: TaggerChoice = tagger_choice or self.settings.resolved_tagger()
+        self.embedder_kind: EmbedderChoice = embedder_choice or self.settings.embedder
+        self._warm = {
+            "tagger": tagger is None and self.tagger_kind == "local",
+            "embedder": embedder is None and self.embedder_kind == "local",
+        }
+        self._owned: list[_Owned] = []
+
+    # --- the ports (built on first use) -----------------------------------------------------
+
+    @property
+    def repo(self) -> ExpertRepo:
+        if self._repo is None:
+            repo = build_repo(self.settings)
+            self._owned.append(_Owned(repo.close))
+            self._repo = repo
+        return self._repo
+
+    @property
+    def tagger(self) -> TagGenerator:
+        if self._tagger is None:
+            if self.tagger_kind == "gemini":
+                gemini = build_gemini_tagger(self.settings)
+                self._owned.append(_Owned(gemini.close, gemini.aclose))
+                self._tagger = gemini
+            else:
+                self._tagger = build_tagger(self.settings, "local")
+        return self._tagger
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            if self.embedder_kind == "gemini":
+                gemini = build_gemini_embedder(self.settings)
+                self._owned.append(_Owned(gemini.close))
+                self._embedder = gemini
+            else:
+                self._embedder = build_embedder(self.settings, "local")
+        return self._embedder
+
+    @property
+    def index(self) -> VectorIndex:
+        if self._index is None:
+            self._index = build_index(self.settings)
+        return self._index
+
+    @property
+    def vector_cache(self) -> VectorCache:
+        if self._vector_cache is None:
+            cache = build_vector_cache(self.settings)
+            self._owned.append(_Owned(cache.close))
+            self._vector_cache = cache
+        return self._vector_cache
+
+    def uses_local_model(self, port: Literal["tagger", "embedder"]) -> bool:
+        """True when that port is (or will be) the offline model built here (worth warming up)."""
+        return self._warm[port]
+
+    def read_experts_csv(self, path: str | os.PathLike[str]) -> CsvImport:
+        """An experts CSV, read and validated (bad rows reported by line)."""
+        from enrichment_adapters.csv_import import read_experts_csv
+
+        return read_experts_csv(path)
+
+    # --- options -----------------------------------------------------------------------------
+
+    def tagging_options(
+        self, *, concurrency: int | None = None, rpm: float | None = None
+    ) -> TaggingOptions:
+        return tagging_options(self.settings, concurrency=concurrency, rpm=rpm)
+
+    @property
+    def intake_timeout_s(self) -> float:
+        """The synchronous tagging deadline of the admin "add expert" call."""
+        return self.settings.intake_timeout_s
+
+    @property
+    def retry_timeout_s(self) -> float:
+        """The deadline of a background intake retry: one tagger call, as in a batch run."""
+        return call_timeout_s(self.settings)
+
+    # --- lifetime ----------------------------------------------------------------------------
+
+    def _take_owned(self) -> list[_Owned]:
+        owned, self._owned = self._owned, []
+        return owned[::-1]  # last built, first closed
+
+    def close(self) -> None:
+        """Close what this container built (synchronously)."""
+        for resource in self._take_owned():
+            resource.close()
+
+    async def aclose(self) -> None:
+        """Close what this container built, awaiting async closes (inside the loop that used them)."""
+        for resource in self._take_owned():
+            if resource.aclose is not None:
+                await resource.aclose()
+            else:
+                resource.close()
+
+    def __enter__(self) -> Services:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    async def __aenter__(self) -> Services:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

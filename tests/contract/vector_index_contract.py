@@ -1,4 +1,4 @@
-"""The contract every ``VectorIndex`` adapter passes.
+"""The contract every ``VectorIndex`` adapter passes (both sides: ``IndexBuilder``, ``SearchIndex``).
 
 Subclass ``VectorIndexContract`` and provide an ``open_index`` fixture: a callable returning a
 NEW adapter instance on the SAME storage each time it is called (a writer and a reader, like the
@@ -13,8 +13,13 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
-from enrichment_core.errors import IndexNotFoundError
-from enrichment_core.ports import IndexManifest, IndexRecord, VectorIndex, Vectors
+from enrichment_core.errors import (
+    EmbedderMismatchError,
+    IndexBusyError,
+    IndexNotFoundError,
+    IndexVerificationError,
+)
+from enrichment_core.ports import IndexManifest, IndexRecord, StagedBuild, VectorIndex, Vectors
 
 DIM = 8
 OpenIndex = Callable[[], VectorIndex]
@@ -53,10 +58,10 @@ def build(index: VectorIndex, ids: Sequence[int], *, seed: int = 1, label: str =
     """Stage, check and promote an index of ``ids``; returns its vectors."""
     vectors = unit_rows(len(ids), seed)
     index.discard_staging()
-    index.write_staging(vectors, records_for(ids, label), manifest_for(len(ids)))
-    report = index.inspect_staging()
+    staged = index.stage(vectors, records_for(ids, label), manifest_for(len(ids)))
+    report = index.inspect(staged)
     assert report.count == len(ids)
-    index.promote()
+    index.promote(staged)
     return vectors
 
 
@@ -78,16 +83,16 @@ class VectorIndexContract:
     ) -> None:
         index = open_index()
         index.discard_staging()
-        index.write_staging(unit_rows(3, 1), records_for([7, 3, 11]), manifest_for(3))
-        report = index.inspect_staging()
+        staged = index.stage(unit_rows(3, 1), records_for([7, 3, 11]), manifest_for(3))
+        report = index.inspect(staged)
         assert (report.count, report.dimension, sorted(report.ids)) == (3, DIM, [3, 7, 11])
 
     def test_staging_is_invisible_until_promoted(self, open_index: OpenIndex) -> None:
         writer = open_index()
-        writer.write_staging(unit_rows(2, 1), records_for([1, 2]), manifest_for(2))
-        writer.inspect_staging()
+        staged = writer.stage(unit_rows(2, 1), records_for([1, 2]), manifest_for(2))
+        writer.inspect(staged)
         assert open_index().manifest() is None
-        writer.promote()
+        writer.promote(staged)
         assert open_index().manifest() == manifest_for(2)
 
     def test_promoted_index_answers_nearest_first_with_full_records(
@@ -111,7 +116,7 @@ class VectorIndexContract:
         index = open_index()
         vectors = build(index, [1, 2])
         assert index.discard_staging() is False
-        index.write_staging(unit_rows(1, 9), records_for([99], "v2"), manifest_for(1))
+        index.stage(unit_rows(1, 9), records_for([99], "v2"), manifest_for(1))
         assert index.discard_staging() is True
         assert index.discard_staging() is False
         reader = open_index()
@@ -134,3 +139,49 @@ class VectorIndexContract:
         second = build(writer, [8, 9], seed=5, label="v2")
         assert reader.search(second[1], 1)[0].record.id == 9
         assert reader.manifest() == manifest_for(2)
+
+    def test_the_staged_build_named_is_the_one_promoted(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        first = index.stage(unit_rows(2, 1), records_for([1, 2], "a"), manifest_for(2))
+        second = index.stage(unit_rows(1, 2), records_for([3], "b"), manifest_for(1))
+        assert index.inspect(first).ids == (1, 2)
+        assert index.inspect(second).ids == (3,)
+        open_index().promote(first)  # another object on the same storage: no hidden state
+        assert open_index().manifest() == manifest_for(2)
+
+    def test_an_unknown_staged_build_is_refused(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        with pytest.raises(IndexVerificationError, match="nothing is staged"):
+            index.inspect(StagedBuild("no-such-build"))
+        with pytest.raises(IndexVerificationError, match="nothing is staged"):
+            index.promote(StagedBuild("no-such-build"))
+        assert index.manifest() is None
+
+    def test_a_discarded_staged_build_cannot_be_promoted(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        staged = index.stage(unit_rows(1, 1), records_for([1]), manifest_for(1))
+        assert index.discard_staging() is True
+        with pytest.raises(IndexVerificationError):
+            index.promote(staged)
+        assert index.manifest() is None
+
+    def test_the_build_lock_admits_one_ingest_at_a_time(self, open_index: OpenIndex) -> None:
+        first, second = open_index(), open_index()
+        with first.exclusive_build(), pytest.raises(IndexBusyError, match="another ingest"):
+            second.exclusive_build().__enter__()
+        with second.exclusive_build():  # released by its holder
+            pass
+
+    def test_a_query_of_another_dimension_is_refused(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        build(index, [1, 2])
+        with pytest.raises(EmbedderMismatchError, match=f"has {DIM}"):
+            index.search(np.ones(DIM + 1, dtype=np.float32), 1)
+
+    def test_hits_are_the_adapters_own_unit_scores(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        vectors = build(index, [1, 2, 3])
+        hits = index.search(vectors[1] * 3.0, 3)  # an unnormalized query: the index normalizes
+        assert hits[0].record.id == 2
+        assert all(-1.0 - 1e-4 <= h.score <= 1.0 + 1e-4 for h in hits)
+        assert hits[0].score == pytest.approx(1.0, abs=1e-4)

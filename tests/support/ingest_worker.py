@@ -7,7 +7,7 @@ No database: an ``InMemoryExpertRepo`` filled with generated tagged experts (plu
 ones), a ``HashingEmbedder``, and on DIR a ``FaissVectorIndex`` and a ``SqliteVectorCache``.
 ``--revision`` changes every bio, so a run with a new revision must embed everything again.
 Modes: ``slow-embed`` sleeps ``--pause`` seconds per embedding batch; ``slow-write`` sleeps
-inside ``write_staging`` between writing the index file and the metadata file.
+inside ``stage`` between writing the index file and the metadata file.
 
 Prints one line per event, flushed: ``plan N``, ``embedded N``, ``staging-index-written``,
 ``report {json}``.

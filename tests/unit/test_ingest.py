@@ -11,13 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.memory import InMemoryExpertRepo, InMemoryVectorIndex
 from enrichment_adapters.vector_index.cache import InMemoryVectorCache
-from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
-from enrichment_core.errors import EmbeddingError, IndexVerificationError
+from enrichment_core.errors import EmbeddingError, IndexBusyError, IndexVerificationError
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import MAX_BIO_CHARS, embedding_text, ingest, text_hash
-from enrichment_core.ports import IndexManifest, IndexRecord, Vectors
+from enrichment_core.ports import IndexManifest, IndexRecord, StagedBuild, Vectors
 from enrichment_core.search import search
 from tests.support.fake_embedder import HashingEmbedder
 
@@ -60,7 +59,7 @@ class Setup:
     ):
         self.repo = InMemoryExpertRepo(experts)
         self.embedder = embedder or HashingEmbedder()
-        self.index = FaissVectorIndex(root / "index")
+        self.index = InMemoryVectorIndex()
         self.cache = InMemoryVectorCache()
 
     def run(self, **kwargs: object):  # type: ignore[no-untyped-def]
@@ -144,13 +143,13 @@ def test_no_tagged_expert_is_refused_and_says_to_tag_first(tmp_path: Path) -> No
     assert setup.index.manifest() is None
 
 
-class DroppingIndex(FaissVectorIndex):
+class DroppingIndex(InMemoryVectorIndex):
     """Loses the last vector while staging: the verification must catch it."""
 
-    def write_staging(
+    def stage(
         self, vectors: Vectors, records: Sequence[IndexRecord], manifest: IndexManifest
-    ) -> None:
-        super().write_staging(
+    ) -> StagedBuild:
+        return super().stage(
             vectors[:-1], records[:-1], replace(manifest, count=manifest.count - 1)
         )
 
@@ -158,12 +157,12 @@ class DroppingIndex(FaissVectorIndex):
 def test_a_refused_promotion_keeps_the_old_index_answering(tmp_path: Path, five: Setup) -> None:
     five.run()
     five.repo.add(tagged(5, bio="Marine biologist studying coral reefs."))
-    dropping = DroppingIndex(tmp_path / "index")
+    dropping = DroppingIndex(five.index.store)
     with pytest.raises(
         IndexVerificationError, match=r"count mismatch.*production index is unchanged"
     ):
         ingest(five.repo, five.embedder, dropping, five.cache)
-    reader = FaissVectorIndex(tmp_path / "index")
+    reader = InMemoryVectorIndex(five.index.store)
     assert reader.manifest() is not None and reader.manifest().count == 5  # type: ignore[union-attr]
     assert (
         search("veterinary surgeon", embedder=five.embedder, index=reader)[0].record.username
@@ -174,8 +173,8 @@ def test_a_refused_promotion_keeps_the_old_index_answering(tmp_path: Path, five:
 
 def test_a_stale_staging_build_is_removed_first(five: Setup) -> None:
     five.run()
-    leftover = FaissVectorIndex(five.index.index_dir)
-    leftover.write_staging(*_one_vector_build())  # an interrupted run's staging
+    leftover = InMemoryVectorIndex(five.index.store)
+    leftover.stage(*_one_vector_build())  # an interrupted run's staging
     report = five.run()
     assert report.stale_staging_removed is True
     assert five.run().stale_staging_removed is False
@@ -264,3 +263,13 @@ def test_a_run_that_crashes_mid_embedding_resumes_with_less_work(tmp_path: Path)
 def test_batch_size_must_be_positive(five: Setup) -> None:
     with pytest.raises(ValueError, match="batch_size"):
         five.run(batch_size=0)
+
+
+def test_an_ingest_stops_while_another_holds_the_build_lock(five: Setup) -> None:
+    five.run()
+    before = five.index.manifest()
+    with InMemoryVectorIndex(five.index.store).exclusive_build():  # another ingest is running
+        with pytest.raises(IndexBusyError, match="another ingest"):
+            five.run()
+        assert five.index.manifest() == before
+    assert five.run().indexed == 5  # the lock went with its holder

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.memory import InMemoryExpertRepo, InMemoryVectorIndex
 from enrichment_adapters.vector_index.cache import InMemoryVectorCache
-from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import ingest
@@ -35,11 +34,11 @@ def embedder() -> HashingEmbedder:
 
 
 @pytest.fixture
-def index(tmp_path: Path, embedder: HashingEmbedder) -> FaissVectorIndex:
+def index(tmp_path: Path, embedder: HashingEmbedder) -> InMemoryVectorIndex:
     repo = InMemoryExpertRepo(
         [Expert(username=u, bio=bio, tags=tags, job_title="Consultant") for u, bio, tags in EXPERTS]
     )
-    index = FaissVectorIndex(tmp_path / "index")
+    index = InMemoryVectorIndex()
     ingest(repo, embedder, index, InMemoryVectorCache())
     return index
 
@@ -51,7 +50,7 @@ class TestHashingEmbedderHonoursTheEmbedderContract(EmbedderContract):
 
 
 def test_the_best_matching_expert_comes_first(
-    embedder: HashingEmbedder, index: FaissVectorIndex
+    embedder: HashingEmbedder, index: InMemoryVectorIndex
 ) -> None:
     hits = search(
         "I need help with R&D tax credits for a startup", embedder=embedder, index=index, k=3
@@ -62,7 +61,7 @@ def test_the_best_matching_expert_comes_first(
 
 
 def test_k_above_the_index_size_returns_everyone(
-    embedder: HashingEmbedder, index: FaissVectorIndex
+    embedder: HashingEmbedder, index: InMemoryVectorIndex
 ) -> None:
     hits = search("consultant", embedder=embedder, index=index, k=MAX_K)
     assert sorted(h.record.username for h in hits) == sorted(u for u, _, _ in EXPERTS)
@@ -70,20 +69,22 @@ def test_k_above_the_index_size_returns_everyone(
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t", "\x00\x1f"])
 def test_an_empty_query_is_refused_with_an_example(
-    embedder: HashingEmbedder, index: FaissVectorIndex, query: str
+    embedder: HashingEmbedder, index: InMemoryVectorIndex, query: str
 ) -> None:
     with pytest.raises(InvalidQueryError, match=r"empty.*e\.g\."):
         search(query, embedder=embedder, index=index)
     assert embedder.query_calls == 0
 
 
-def test_an_oversize_query_is_refused(embedder: HashingEmbedder, index: FaissVectorIndex) -> None:
+def test_an_oversize_query_is_refused(
+    embedder: HashingEmbedder, index: InMemoryVectorIndex
+) -> None:
     with pytest.raises(ValueError, match="at most 1,000"):
         search("tax " * MAX_QUERY_CHARS, embedder=embedder, index=index)
 
 
 def test_control_characters_and_spacing_do_not_change_the_answer(
-    embedder: HashingEmbedder, index: FaissVectorIndex
+    embedder: HashingEmbedder, index: InMemoryVectorIndex
 ) -> None:
     clean = search("veterinary surgeon", embedder=embedder, index=index, k=1)
     messy = search("  veterinary\x00\n\n surgeon\t", embedder=embedder, index=index, k=1)
@@ -92,7 +93,7 @@ def test_control_characters_and_spacing_do_not_change_the_answer(
 
 @pytest.mark.parametrize("k", [0, -1, MAX_K + 1, True, 2.5])
 def test_k_outside_one_to_a_hundred_is_refused(
-    embedder: HashingEmbedder, index: FaissVectorIndex, k: object
+    embedder: HashingEmbedder, index: InMemoryVectorIndex, k: object
 ) -> None:
     with pytest.raises(InvalidQueryError, match="k must be"):
         search("tax", embedder=embedder, index=index, k=k)  # type: ignore[arg-type]
@@ -104,7 +105,7 @@ def test_searching_before_any_ingest_says_to_run_ingest(
     with pytest.raises(
         IndexNotFoundError, match=r"no index has been promoted yet: run `enrich ingest`"
     ):
-        search("tax", embedder=embedder, index=FaissVectorIndex(tmp_path / "empty"))
+        search("tax", embedder=embedder, index=InMemoryVectorIndex())
 
 
 @pytest.mark.parametrize(
@@ -112,7 +113,7 @@ def test_searching_before_any_ingest_says_to_run_ingest(
     [HashingEmbedder(model_id="gemini:gemini-embedding-001"), HashingEmbedder(dimension=32)],
 )
 def test_a_query_embedder_other_than_the_indexs_is_refused(
-    index: FaissVectorIndex, other: HashingEmbedder
+    index: InMemoryVectorIndex, other: HashingEmbedder
 ) -> None:
     with pytest.raises(EmbedderMismatchError) as caught:
         search("tax", embedder=other, index=index)
@@ -124,12 +125,12 @@ def test_a_query_embedder_other_than_the_indexs_is_refused(
 
 
 def test_a_newly_promoted_index_is_searched_without_restarting(
-    tmp_path: Path, embedder: HashingEmbedder, index: FaissVectorIndex
+    tmp_path: Path, embedder: HashingEmbedder, index: InMemoryVectorIndex
 ) -> None:
     assert search("veterinary", embedder=embedder, index=index, k=1)[0].record.username == "dr_paws"
     repo = InMemoryExpertRepo(
         [Expert(username="horse_vet", bio="Equine veterinary.", tags=("veterinary",))]
     )
-    ingest(repo, embedder, FaissVectorIndex(index.index_dir), InMemoryVectorCache())
+    ingest(repo, embedder, InMemoryVectorIndex(index.store), InMemoryVectorCache())
     hits = search("veterinary", embedder=embedder, index=index, k=5)
     assert [h.record.username for h in hits] == ["horse_vet"]

@@ -33,15 +33,15 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from enrichment_core.errors import EnrichmentError
+from enrichment_core.errors import StorageError
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-class DatabaseError(EnrichmentError):
-    """The database cannot be opened or migrated."""
+class DatabaseError(StorageError):
+    """The SQL database cannot be opened, migrated or queried (the core's ``StorageError``)."""
 
 
 class Base(DeclarativeBase):

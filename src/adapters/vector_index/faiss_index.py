@@ -11,7 +11,8 @@ Crash safety. A build writes its own directory, fsyncs both files and the direct
 a fsynced temp file onto ``CURRENT.json`` (then the directory is fsynced), so a reader sees the old
 build or the new one, never new vectors with old metadata, and a crash at any point leaves the
 previous production build intact. ``discard_staging`` removes every build ``CURRENT.json`` does not
-name, and leftover temp files. After a promotion the previous build is kept (a reader that has
+name, and leftover temp files. ``stage`` returns a ``StagedBuild`` naming the build directory,
+which ``inspect`` and ``promote`` take: nothing is remembered between the calls. After a promotion the previous build is kept (a reader that has
 just read the old pointer can still load it) and older ones are removed.
 
 Readers. ``search``/``manifest`` stat ``CURRENT.json`` on every call (one syscall) and reload only
@@ -22,7 +23,7 @@ saying to re-run ``enrich ingest``, never a raw FAISS error. Thread-safe.
 The build files themselves (format, checksum, read-back checks) are in ``enrichment_adapters.vector_index.builds``.
 
 Two ingests on the same ``index_dir``: ``exclusive_build()`` (an OS file lock, released even on
-SIGKILL) makes the second one stop with ``IndexBusyError``; ``enrich ingest`` holds it throughout.
+SIGKILL) makes the second one stop with ``IndexBusyError``; the ingest use case holds it throughout.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ from enrichment_core.errors import (
     IndexNotFoundError,
     IndexVerificationError,
 )
-from enrichment_core.ports import IndexManifest, IndexRecord, SearchHit, Vectors
+from enrichment_core.ports import IndexManifest, IndexRecord, SearchHit, StagedBuild, Vectors
 from enrichment_core.promotion import StagedIndexReport
 
 __all__ = ["CURRENT_FILE", "INDEX_FILE", "METADATA_FILE", "FaissVectorIndex"]
@@ -86,7 +87,6 @@ class FaissVectorIndex:
         self._dir = Path(index_dir)
         self._search_threads = search_threads
         self._builds = self._dir / BUILDS_DIR
-        self._staged: str | None = None
         self._lock = threading.Lock()
         # (stat signature of CURRENT.json, loaded build): replaced as one object, read without lock.
         self._cache: tuple[tuple[int, ...], Build] | None = None
@@ -144,7 +144,6 @@ class FaissVectorIndex:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def discard_staging(self) -> bool:
-        self._staged = None
         removed = False
         for tmp in self._dir.glob(_TMP_GLOB):
             tmp.unlink(missing_ok=True)
@@ -160,47 +159,49 @@ class FaissVectorIndex:
                     removed = True
         return removed
 
-    def write_staging(
+    def stage(
         self, vectors: Vectors, records: Sequence[IndexRecord], manifest: IndexManifest
-    ) -> None:
+    ) -> StagedBuild:
         raw, metadata = encode_build(vectors, records, manifest)
         name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}"
         build_dir = self._builds / name
         build_dir.mkdir(parents=True)
-        self._staged = name
         self._write_file(build_dir / INDEX_FILE, raw)
         self._write_file(build_dir / METADATA_FILE, metadata)
         fsync_dir(build_dir)
         fsync_dir(self._builds)
+        return StagedBuild(name)
 
     def _write_file(self, path: Path, data: bytes) -> None:
         """One staged file, flushed to disk (a seam for crash tests)."""
         write_durably(path, data)
 
-    def _staged_dir(self) -> Path:
-        if self._staged is None:
+    def _staged_dir(self, staged: StagedBuild) -> Path:
+        name = staged.build_id
+        if not _BUILD_RE.match(name) or not (self._builds / name).is_dir():
             raise IndexVerificationError(
-                "nothing is staged: write a staging index (run `enrich ingest`) before checking it"
+                f"nothing is staged as {name!r}: stage a build (run `enrich ingest`) before "
+                "checking or promoting it"
             )
-        return self._builds / self._staged
+        return self._builds / name
 
-    def inspect_staging(self) -> StagedIndexReport:
+    def inspect(self, staged: StagedBuild) -> StagedIndexReport:
         try:
-            build = read_build(self._staged_dir())
+            build = read_build(self._staged_dir(staged))
         except BuildError as exc:
             raise IndexVerificationError(f"the staged index cannot be read back: {exc}") from None
         return StagedIndexReport(count=build.index.ntotal, dimension=build.index.d, ids=build.ids)
 
-    def promote(self) -> None:
-        staged = self._staged_dir()
-        if not (staged / INDEX_FILE).is_file() or not (staged / METADATA_FILE).is_file():
+    def promote(self, staged: StagedBuild) -> None:
+        build_dir = self._staged_dir(staged)
+        if not (build_dir / INDEX_FILE).is_file() or not (build_dir / METADATA_FILE).is_file():
             raise IndexVerificationError(
-                f"the staged build {staged.name} is incomplete; re-run the ingest"
+                f"the staged build {build_dir.name} is incomplete; re-run the ingest"
             )
         previous = self._pointer_build_or_none()
         pointer = {
             "format": FORMAT,
-            "build": staged.name,
+            "build": build_dir.name,
             "previous": previous,
             "promoted_at": datetime.now(UTC).isoformat(),
         }
@@ -208,9 +209,8 @@ class FaissVectorIndex:
         write_durably(tmp, json.dumps(pointer).encode("utf-8"))
         os.replace(tmp, self._dir / CURRENT_FILE)
         fsync_dir(self._dir)
-        self._staged = None
         for entry in self._builds.iterdir():  # keep the build just replaced, remove older ones
-            if entry.name not in {staged.name, previous}:
+            if entry.name not in {build_dir.name, previous}:
                 shutil.rmtree(entry, ignore_errors=True)
 
     def _pointer_build_or_none(self) -> str | None:

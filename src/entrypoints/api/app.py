@@ -1,6 +1,6 @@
 """The HTTP adapter: ``create_app(settings)`` builds the FastAPI app (admin API, search, admin page).
 
-Routes (the routers themselves live in ``api_routes`` and can be mounted by other services):
+Routes (the routers themselves live in ``api.routes`` and can be mounted by other services):
 
     POST /api/admin/experts             add an expert, tagged and scored synchronously  (admin)
     GET  /api/admin/experts             list experts: paging, state filter, sorting     (admin)
@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import anyio
 from fastapi import FastAPI, Response
@@ -34,7 +34,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from enrichment_core import __version__
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
-from enrichment_entrypoints import wiring
 from enrichment_entrypoints.api.errors import install_error_handlers
 from enrichment_entrypoints.api.guards import ADMIN_KEY_ENV
 from enrichment_entrypoints.api.routes import (
@@ -45,6 +44,7 @@ from enrichment_entrypoints.api.routes import (
 )
 from enrichment_entrypoints.api.schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
 from enrichment_entrypoints.settings import Settings
+from enrichment_entrypoints.wiring import Services
 
 log = logging.getLogger("enrichment_entrypoints.api")
 
@@ -146,24 +146,16 @@ async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> No
     log.info("local model warmed up in %.1fs", time.monotonic() - started)
 
 
-def build_services(
-    settings: Settings,
-    *,
-    repo: ExpertRepo | None = None,
-    tagger: TagGenerator | None = None,
-    embedder: Embedder | None = None,
-    index: VectorIndex | None = None,
-    retry_delay_s: float = 1.0,
-) -> ApiServices:
-    """The ports from ``settings`` (through ``enrichment_entrypoints.wiring``), unless given."""
+def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServices:
+    """What the routers need, taken from the composition root."""
     return ApiServices(
-        repo=repo if repo is not None else wiring.build_repo(settings),
-        tagger=tagger if tagger is not None else wiring.build_tagger(settings),
-        embedder=embedder if embedder is not None else wiring.build_embedder(settings),
-        index=index if index is not None else wiring.build_index(settings),
-        admin_key=settings.admin_key,
-        intake_timeout_s=settings.intake_timeout_s,
-        retry_timeout_s=settings.tag_timeout_s + 5,
+        repo=container.repo,
+        tagger=container.tagger,
+        embedder=container.embedder,
+        index=container.index,
+        admin_key=container.settings.admin_key,
+        intake_timeout_s=container.intake_timeout_s,
+        retry_timeout_s=container.retry_timeout_s,
         retry_delay_s=retry_delay_s,
     )
 
@@ -178,25 +170,16 @@ def create_app(
     retry_delay_s: float = 1.0,
     warm_up: bool = True,
 ) -> FastAPI:
-    """The whole HTTP service. Ports not given are built from ``settings`` with ``wiring``.
+    """The whole HTTP service. Ports not given are built from ``settings`` by ``wiring.Services``,
+    which closes them at shutdown (ports passed in belong to the caller and stay open).
 
     ``retry_delay_s`` is the pause before a background tagging retry; ``warm_up`` loads the
     local model at start-up (in the background) when the tagger or embedder built here is local.
     """
-    settings = settings or Settings()
-    services = build_services(
-        settings,
-        repo=repo,
-        tagger=tagger,
-        embedder=embedder,
-        index=index,
-        retry_delay_s=retry_delay_s,
-    )
-    warm_tagger = warm_up and tagger is None and settings.resolved_tagger() == "local"
-    warm_embedder = warm_up and embedder is None and settings.embedder == "local"
-    closers: list[Callable[[], Any]] = []
-    if tagger is None and (closer := getattr(services.tagger, "aclose", None)) is not None:
-        closers.append(closer)
+    container = Services(settings, repo=repo, tagger=tagger, embedder=embedder, index=index)
+    services = api_services(container, retry_delay_s=retry_delay_s)
+    warm_tagger = warm_up and container.uses_local_model("tagger")
+    warm_embedder = warm_up and container.uses_local_model("embedder")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -224,10 +207,7 @@ def create_app(
                 )
             yield
             group.cancel_scope.cancel()
-        for close in closers:
-            await close()
-        if repo is None and (close_repo := getattr(services.repo, "close", None)) is not None:
-            close_repo()  # only what this app built; callers close what they passed in
+        await container.aclose()  # only what it built; callers close what they passed in
 
     app = FastAPI(
         title="Expert enrichment",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -18,7 +19,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from enrichment_adapters.sql.schema import DatabaseError
 from enrichment_core.errors import (
     DuplicateExpertError,
     EmbedderMismatchError,
@@ -28,9 +28,10 @@ from enrichment_core.errors import (
     ExpertNotFoundError,
     IndexNotFoundError,
     InvalidExpertError,
+    InvalidQueryError,
+    StorageError,
     TaggerUnavailableError,
 )
-from enrichment_core.search import InvalidQueryError
 from enrichment_entrypoints.api.schemas import ErrorBody, ErrorDetail
 
 log = logging.getLogger("enrichment_entrypoints.api")
@@ -78,32 +79,55 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class ErrorRule:
+    """How one kind of domain error answers: status, stable code, message template, field.
+
+    ``message`` is formatted with ``exc`` (the exception); ``field_attr`` names an attribute of
+    the exception holding the field, for errors that know which one is wrong.
+    """
+
+    error: type[EnrichmentError] | tuple[type[EnrichmentError], ...]
+    status: int
+    code: str
+    message: str = "{exc}"
+    field: str | None = None
+    field_attr: str | None = None
+
+
+# First match wins: list a subclass before its base class.
+ERROR_TABLE: tuple[ErrorRule, ...] = (
+    ErrorRule(InvalidExpertError, 422, "invalid_expert", field_attr="field"),
+    ErrorRule(
+        DuplicateExpertError,
+        409,
+        "duplicate_username",
+        "{exc}: choose another username (existing experts are never overwritten)",
+        field="username",
+    ),
+    ErrorRule(ExpertNotFoundError, 404, "expert_not_found"),
+    ErrorRule(InvalidQueryError, 422, "invalid_query", field="q"),
+    ErrorRule(IndexNotFoundError, 503, "index_not_ready", "search is unavailable: {exc}"),
+    ErrorRule(EmbedderMismatchError, 503, "embedder_mismatch", "search is misconfigured: {exc}"),
+    ErrorRule(
+        (EmbeddingError, EmbedderUnavailableError),
+        503,
+        "embedder_unavailable",
+        "search failed: {exc}",
+    ),
+    ErrorRule(TaggerUnavailableError, 503, "tagger_unavailable"),
+    ErrorRule(StorageError, 503, "database_unavailable", "{exc}; check ENRICH_DATABASE_URL"),
+)
+_FALLBACK = ErrorRule(EnrichmentError, 500, "enrichment_error")
+
+
 def translate(exc: EnrichmentError) -> ApiError:
-    """A domain exception -> the answer a client gets."""
-    if isinstance(exc, InvalidExpertError):
-        return ApiError(422, "invalid_expert", str(exc), field=exc.field)
-    if isinstance(exc, DuplicateExpertError):
-        return ApiError(
-            409,
-            "duplicate_username",
-            f"{exc}: choose another username (existing experts are never overwritten)",
-            field="username",
-        )
-    if isinstance(exc, ExpertNotFoundError):
-        return ApiError(404, "expert_not_found", str(exc))
-    if isinstance(exc, InvalidQueryError):
-        return ApiError(422, "invalid_query", str(exc), field="q")
-    if isinstance(exc, IndexNotFoundError):
-        return ApiError(503, "index_not_ready", f"search is unavailable: {exc}")
-    if isinstance(exc, EmbedderMismatchError):
-        return ApiError(503, "embedder_mismatch", f"search is misconfigured: {exc}")
-    if isinstance(exc, EmbeddingError | EmbedderUnavailableError):
-        return ApiError(503, "embedder_unavailable", f"search failed: {exc}")
-    if isinstance(exc, TaggerUnavailableError):
-        return ApiError(503, "tagger_unavailable", str(exc))
-    if isinstance(exc, DatabaseError):
-        return ApiError(503, "database_unavailable", f"{exc}; check ENRICH_DATABASE_URL")
-    return ApiError(500, "enrichment_error", str(exc))
+    """A domain exception -> the answer a client gets (the first matching ``ERROR_TABLE`` row)."""
+    rule = next((r for r in ERROR_TABLE if isinstance(exc, r.error)), _FALLBACK)
+    field = rule.field
+    if rule.field_attr is not None:
+        field = str(getattr(exc, rule.field_attr, "")) or None
+    return ApiError(rule.status, rule.code, rule.message.format(exc=exc), field=field)
 
 
 def _validation_field(loc: tuple[Any, ...]) -> str | None:

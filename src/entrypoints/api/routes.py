@@ -32,7 +32,7 @@ from enrichment_core.intake import (
     intake_expert,
     retry_tagging,
 )
-from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, TagGenerator, VectorIndex
+from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, SearchIndex, TagGenerator
 from enrichment_core.search import search
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
@@ -61,7 +61,7 @@ class ApiServices:
     repo: ExpertRepo
     tagger: TagGenerator
     embedder: Embedder
-    index: VectorIndex
+    index: SearchIndex
     admin_key: SecretStr | str | None = None
     intake_timeout_s: float = DEFAULT_INTAKE_TIMEOUT_S
     retry_timeout_s: float = DEFAULT_RETRY_TIMEOUT_S

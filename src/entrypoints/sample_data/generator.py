@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from enrichment_adapters.csv_import import COLUMNS
+from enrichment_core.experts import PROFILE_FIELDS
 from enrichment_entrypoints.sample_data import vocabulary as vocab
 from enrichment_entrypoints.sample_data.vocabulary import Domain
 
-SAMPLE_COLUMNS: tuple[str, ...] = COLUMNS  # exactly what ``read_experts_csv`` reads
+SAMPLE_COLUMNS: tuple[str, ...] = PROFILE_FIELDS  # exactly what ``read_experts_csv`` reads
 PROFILE_BASE_URL = "https://experts.example.com/"
 UTM_QUERY = "?utm_source=directory&utm_medium=profile"
 

@@ -1,0 +1,88 @@
+"""The composition root: ports built on first use, options derived once, lifetimes owned."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import anyio
+import pytest
+
+from enrichment_adapters.memory import InMemoryExpertRepo
+from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
+from enrichment_core.errors import EmbedderUnavailableError, TaggerUnavailableError
+from enrichment_entrypoints.settings import Settings
+from enrichment_entrypoints.wiring import CALL_TIMEOUT_MARGIN_S, Services
+
+
+def settings(tmp_path: Path, **values: object) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=f"sqlite:///{tmp_path / 'experts.db'}",
+        index_dir=tmp_path / "index",
+        **values,
+    )
+
+
+def test_nothing_is_built_before_it_is_used(tmp_path: Path) -> None:
+    services = Services(settings(tmp_path, tagger="gemini", embedder="gemini"))
+    assert services.repo.count() == 0  # a command that needs only the database works keyless
+    with pytest.raises(TaggerUnavailableError, match="No Gemini key found"):
+        _ = services.tagger
+    with pytest.raises(EmbedderUnavailableError, match="--embedder local"):
+        _ = services.embedder
+    services.close()
+
+
+def test_the_call_timeout_is_the_adapters_deadline_plus_the_margin(tmp_path: Path) -> None:
+    services = Services(settings(tmp_path, tag_timeout_s=12.0, concurrency=3, rpm=90.0))
+    options = services.tagging_options()
+    assert options.call_timeout_s == 12.0 + CALL_TIMEOUT_MARGIN_S
+    assert (options.concurrency, options.rpm) == (3, 90.0)
+    assert services.retry_timeout_s == options.call_timeout_s
+    overridden = services.tagging_options(concurrency=1, rpm=5.0)
+    assert (overridden.concurrency, overridden.rpm) == (1, 5.0)
+
+
+def test_what_it_built_is_closed_and_what_it_was_given_is_not(tmp_path: Path) -> None:
+    given_repo = InMemoryExpertRepo()
+    given_cache = SqliteVectorCache(tmp_path / "given.db")
+    with Services(settings(tmp_path), repo=given_repo, vector_cache=given_cache) as services:
+        assert services.repo is given_repo
+        assert services.vector_cache is given_cache
+    assert given_cache.count() == 0  # still open: it belongs to the caller
+    given_cache.close()
+
+    with Services(settings(tmp_path)) as services:
+        built = services.vector_cache
+        assert isinstance(built, SqliteVectorCache)
+        assert built.path == default_cache_path(tmp_path / "index")
+    with pytest.raises(sqlite3.ProgrammingError):
+        built.count()
+
+
+def test_async_close_closes_what_was_built_inside_the_loop(tmp_path: Path) -> None:
+    async def use() -> SqliteVectorCache:
+        async with Services(settings(tmp_path)) as services:
+            cache = services.vector_cache
+            assert isinstance(cache, SqliteVectorCache)
+            return cache
+
+    cache = anyio.run(use)
+    with pytest.raises(sqlite3.ProgrammingError):
+        cache.count()
+
+
+@pytest.mark.parametrize(
+    ("tagger", "given", "warm"),
+    [("local", False, True), ("local", True, False), ("gemini", False, False)],
+)
+def test_only_a_local_model_built_here_is_worth_warming_up(
+    tmp_path: Path, tagger: str, given: bool, warm: bool
+) -> None:
+    from tests.support.scripted_tagger import ScriptedTagger
+
+    services = Services(
+        settings(tmp_path, tagger=tagger), tagger=ScriptedTagger() if given else None
+    )
+    assert services.uses_local_model("tagger") is warm
