@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,7 @@ from enrichment_core.errors import (
     IndexVerificationError,
 )
 from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.insights import is_missing
 from enrichment_core.ports import (
     ExpertPage,
     ExpertSort,
@@ -36,6 +38,7 @@ from enrichment_core.ports import (
     Vectors,
 )
 from enrichment_core.promotion import StagedIndexReport
+from enrichment_core.tags import normalize_tag
 
 
 def sort_key(sort: ExpertSort) -> object:
@@ -149,10 +152,27 @@ class InMemoryExpertRepo:
         tagged: bool | None = None,
         sort: ExpertSort = ExpertSort.ID,
         descending: bool = False,
+        tag: str | None = None,
+        min_findability: float | None = None,
+        findability_below: float | None = None,
+        missing: str | None = None,
     ) -> ExpertPage:
         experts = self.list_experts(tagged=tagged)
         if state is not None:
             experts = [e for e in experts if e.tagging_state is state]
+        if tag is not None:
+            wanted = normalize_tag(tag)
+            experts = [e for e in experts if wanted in (e.tags or ())]
+        if min_findability is not None or findability_below is not None:
+            low = -math.inf if min_findability is None else min_findability
+            high = math.inf if findability_below is None else findability_below
+            experts = [
+                e
+                for e in experts
+                if e.findability_score is not None and low <= e.findability_score < high
+            ]
+        if missing is not None:
+            experts = [e for e in experts if is_missing(e, missing)]
         experts.sort(key=sort_key(sort), reverse=descending)  # type: ignore[arg-type]
         return ExpertPage(experts=experts[offset : offset + limit], total=len(experts))
 

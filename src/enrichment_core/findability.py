@@ -11,6 +11,7 @@ Rounded to one decimal.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from enrichment_core.experts import Expert
 
@@ -36,3 +37,49 @@ def compute_findability_score(expert: Expert, tags: Sequence[str] | None = None)
     if expert.hourly_rate is not None and expert.hourly_rate > 0:
         score += RATE_POINTS
     return round(score, 1)
+
+
+# --- what would raise a score ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FindabilityTip:
+    """One change that would raise an expert's score, e.g. ``add a profile URL: +15``."""
+
+    field: str
+    points: float
+    advice: str
+
+
+def _tip(field: str, points: float, action: str) -> FindabilityTip:
+    points = round(points, 1)
+    return FindabilityTip(field=field, points=points, advice=f"{action}: +{points:g}")
+
+
+def findability_advice(expert: Expert) -> tuple[FindabilityTip, ...]:
+    """What would raise ``expert``'s score, most points first, from the formula above.
+
+    The points of all tips add up to what the expert is missing of 100 (up to rounding).
+    Tags come from tagging (``enrich tag``), which needs a bio (locked decision 2).
+    """
+    tips: list[FindabilityTip] = []
+    bio = (expert.bio or "").strip()
+    if not bio:
+        tips.append(_tip("bio", BIO_POINTS, f"add a bio of {BIO_FULL_LENGTH}+ characters"))
+    elif len(bio) < BIO_FULL_LENGTH:
+        missing = BIO_POINTS - len(bio) / BIO_FULL_LENGTH * BIO_POINTS
+        tips.append(
+            _tip(
+                "bio", missing, f"lengthen the bio to {BIO_FULL_LENGTH} characters (now {len(bio)})"
+            )
+        )
+    if not expert.tags:
+        action = "get tags with `enrich tag`" if bio else "get tags (needs a bio first)"
+        tips.append(_tip("tags", TAG_POINTS, action))
+    if not (expert.profile_url or "").strip():
+        tips.append(_tip("profile_url", URL_POINTS, "add a profile URL"))
+    if not (expert.job_title or "").strip():
+        tips.append(_tip("job_title", TITLE_POINTS, "add a job title"))
+    if expert.hourly_rate is None or expert.hourly_rate <= 0:
+        tips.append(_tip("hourly_rate", RATE_POINTS, "add an hourly rate"))
+    return tuple(sorted(tips, key=lambda tip: -tip.points))

@@ -132,8 +132,18 @@ class ExpertRepo(Protocol):
         tagged: bool | None = None,
         sort: ExpertSort = ExpertSort.ID,
         descending: bool = False,
+        tag: str | None = None,
+        min_findability: float | None = None,
+        findability_below: float | None = None,
+        missing: str | None = None,
     ) -> ExpertPage:
-        """One page of experts, filtered by tagging state and/or tagged-ness, sorted."""
+        """One page of experts, filtered, sorted; ``total`` counts every match.
+
+        Filters (all optional, combined with AND): tagging state, tagged-ness, having the
+        normalized ``tag``, ``min_findability <= score < findability_below`` (an unscored expert
+        matches neither bound), and ``missing`` one of ``insights.GAP_FIELDS`` (as
+        ``insights.is_missing`` decides).
+        """
         ...
 
 

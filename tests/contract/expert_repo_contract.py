@@ -157,3 +157,33 @@ class ExpertRepoContract:
         assert names(sort=ExpertSort.NAME) == ["failed", "pending", "nobio", "tagged"]
         page = repo.page(offset=1, limit=2)
         assert page.total == 4 and [e.username for e in page.experts] == ["failed", "pending"]
+
+    def test_page_filters_by_tag_score_range_and_missing_field(self, repo: ExpertRepo) -> None:
+        a = repo.add(expert("a", bio="x", job_title="Tax lawyer", hourly_rate="0"))
+        b = repo.add(expert("b", bio="y", profile_url="https://x.example/b", hourly_rate="90"))
+        c = repo.add(expert("c", company="  ", job_title="Vet"))
+        for stored, tags, score in ((a, ["tax law", "r&d"], 40.0), (b, ["tax lawyer"], 60.0)):
+            repo.save_tags(
+                stored.id or 0, tags=tags, tagged_by="t", tagged_at=NOW, findability_score=score
+            )
+        repo.save_scores({c.id or 0: 10.0})
+
+        def names(**filters: object) -> list[str]:
+            page = repo.page(limit=10, **filters)  # type: ignore[arg-type]
+            assert page.total == len(page.experts)
+            return [e.username for e in page.experts]
+
+        assert names(tag="tax law") == ["a"]  # a whole tag, not a prefix of "tax lawyer"
+        assert names(tag="  Tax LAW ") == ["a"]  # normalized like stored tags
+        assert names(tag="r&d") == ["a"]
+        assert names(tag="100%") == []  # LIKE wildcards are literal
+        assert names(min_findability=40.0) == ["a", "b"]
+        assert names(min_findability=10.0, findability_below=40.0) == ["c"]
+        assert names(findability_below=60.0) == ["a", "c"]
+        assert names(missing="profile_url") == ["a", "c"]
+        assert names(missing="hourly_rate") == ["a", "c"]  # a rate of 0 is missing
+        assert names(missing="company") == ["a", "b", "c"]  # blank counts as missing
+        assert names(missing="bio") == ["c"]
+        assert names(missing="job_title", tag="tax lawyer") == ["b"]
+        with pytest.raises(ValueError, match="unknown profile field"):
+            repo.page(missing="shoe_size")

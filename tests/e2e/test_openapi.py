@@ -35,6 +35,7 @@ API_ROUTES = {
     ("POST", "/api/admin/experts"),
     ("GET", "/api/admin/experts"),
     ("GET", "/api/admin/experts/{username}"),
+    ("GET", "/api/admin/insights"),
     ("GET", "/api/search"),
     ("GET", "/healthz"),
 }
@@ -113,7 +114,17 @@ def test_parameters_and_their_bounds_are_documented(
     _, schema = app_and_schema
     ops = operations(schema)
     listing = {p["name"]: p for p in ops[("GET", "/api/admin/experts")]["parameters"]}
-    assert set(listing) == {"offset", "limit", "state", "sort", "order"}
+    assert set(listing) == {
+        "offset",
+        "limit",
+        "state",
+        "sort",
+        "order",
+        "tag",
+        "min_findability",
+        "findability_below",
+        "missing",
+    }
     assert (listing["limit"]["schema"]["minimum"], listing["limit"]["schema"]["maximum"]) == (
         1,
         200,

@@ -6,6 +6,7 @@ session across an ``await``.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from enrichment_adapters.sql.schema import DatabaseError, ExpertRow, make_engine, migrate
 from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
 from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState
+from enrichment_core.insights import GAP_FIELDS
 from enrichment_core.ports import ExpertPage, ExpertSort
-from enrichment_core.tags import tags_from_json, tags_to_json
+from enrichment_core.tags import normalize_tag, tags_from_json, tags_to_json
 
 _PLAIN_FIELDS = (*PROFILE_FIELDS, "findability_score", "tagged_by", "tagging_error")
 _INSERT_CHUNK = 500
@@ -70,6 +72,16 @@ def _state_filter(state: TaggingState) -> ColumnElement[bool]:
     if state is TaggingState.FAILED:
         return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_not(None))
     return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_(None))
+
+
+def _missing_filter(field: str) -> ColumnElement[bool]:
+    """SQL for ``insights.is_missing``: empty text, or a rate that is null or not above zero."""
+    if field not in GAP_FIELDS:
+        raise ValueError(f"unknown profile field {field!r}; use one of {', '.join(GAP_FIELDS)}")
+    if field == "hourly_rate":
+        return or_(ExpertRow.hourly_rate.is_(None), ExpertRow.hourly_rate <= 0)
+    column = getattr(ExpertRow, field)
+    return or_(column.is_(None), func.trim(column) == "")
 
 
 class SqlExpertRepo:
@@ -231,12 +243,26 @@ class SqlExpertRepo:
         tagged: bool | None = None,
         sort: ExpertSort = ExpertSort.ID,
         descending: bool = False,
+        tag: str | None = None,
+        min_findability: float | None = None,
+        findability_below: float | None = None,
+        missing: str | None = None,
     ) -> ExpertPage:
         conditions = []
         if state is not None:
             conditions.append(_state_filter(state))
         if tagged is not None:
             conditions.append(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
+        if tag is not None:
+            # Tags are stored as a JSON list: the quoted tag is one whole element of it.
+            element = json.dumps(normalize_tag(tag), ensure_ascii=False)
+            conditions.append(ExpertRow.tags.contains(element, autoescape=True))
+        if min_findability is not None:
+            conditions.append(ExpertRow.findability_score >= min_findability)
+        if findability_below is not None:
+            conditions.append(ExpertRow.findability_score < findability_below)
+        if missing is not None:
+            conditions.append(_missing_filter(missing))
         if sort is ExpertSort.FINDABILITY:
             key: Any = func.coalesce(ExpertRow.findability_score, -1.0)
         elif sort is ExpertSort.NAME:

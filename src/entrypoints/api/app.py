@@ -8,6 +8,7 @@ Routes (the routers themselves live in ``api.routes`` and can be mounted by othe
     GET  /api/search?q=...&k=...        search the promoted index                       (public)
     GET  /healthz                       database, index and embedder status             (public)
     GET  /admin                         the admin page (static HTML + JS)
+    GET  /docs, /redoc                  API docs, assets served locally (work offline)
 
 The promoted index is loaded at start-up, never built here; without one, search answers 503 and
 the rest keeps working, and an index promoted later by ``enrich ingest`` is picked up without a
@@ -34,6 +35,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from enrichment_core import __version__
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
+from enrichment_entrypoints.api.docs import install_offline_docs
 from enrichment_entrypoints.api.errors import install_error_handlers
 from enrichment_entrypoints.api.guards import ADMIN_KEY_ENV
 from enrichment_entrypoints.api.routes import (
@@ -49,6 +51,7 @@ from enrichment_entrypoints.wiring import Services
 log = logging.getLogger("enrichment_entrypoints.api")
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+FAVICON_URL = "/admin/static/favicon.svg"
 ADMIN_PAGE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
@@ -215,6 +218,8 @@ def create_app(
         version=__version__,
         lifespan=lifespan,
         generate_unique_id_function=operation_id,
+        docs_url=None,  # served from local files below: no CDN, works offline
+        redoc_url=None,
     )
     app.state.services = services
     app.add_middleware(_SecurityHeaders)
@@ -242,5 +247,10 @@ def create_app(
     async def root() -> RedirectResponse:
         return RedirectResponse("/admin")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/admin/static", StaticFiles(directory=STATIC_DIR), name="admin-static")
+    install_offline_docs(app, favicon_url=FAVICON_URL)
     return app

@@ -36,6 +36,7 @@ from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, SearchIndex,
 from enrichment_core.search import search
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
+from enrichment_entrypoints.api.insights import add_insights_route
 from enrichment_entrypoints.api.schemas import (
     MAX_K,
     MAX_PAGE,
@@ -44,6 +45,7 @@ from enrichment_entrypoints.api.schemas import (
     ExpertCreated,
     ExpertPage,
     ExpertPublic,
+    GapField,
     SearchHitPublic,
     SearchResults,
     SortField,
@@ -179,6 +181,19 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         ] = None,
         sort: SortField = SortField.ID,
         order: SortOrder = SortOrder.ASC,
+        tag: Annotated[
+            str | None,
+            Query(min_length=1, max_length=100, description="Only experts with this tag."),
+        ] = None,
+        min_findability: Annotated[
+            float | None, Query(ge=0, le=100, description="Only scores at least this.")
+        ] = None,
+        findability_below: Annotated[
+            float | None, Query(ge=0, le=100, description="Only scores below this.")
+        ] = None,
+        missing: Annotated[
+            GapField | None, Query(description="Only experts missing this profile field.")
+        ] = None,
     ) -> ExpertPage:
         page = await _in_thread(
             partial(
@@ -189,6 +204,10 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
                 tagged=False if state is StateFilter.UNTAGGED else None,
                 sort=_SORTS[sort],
                 descending=order is SortOrder.DESC,
+                tag=tag,
+                min_findability=min_findability,
+                findability_below=findability_below,
+                missing=missing.value if missing else None,
             )
         )
         return ExpertPage(
@@ -197,6 +216,8 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
             offset=offset,
             limit=limit,
         )
+
+    add_insights_route(router, services.repo)
 
     @router.get(
         "/experts/{username}",

@@ -16,6 +16,7 @@ from enrichment_core.experts import (
     MAX_USERNAME,
     Expert,
 )
+from enrichment_core.findability import FindabilityTip, findability_advice
 from enrichment_core.intake import IntakeResult
 from enrichment_core.ports import SearchHit
 
@@ -57,6 +58,16 @@ class ExpertCreate(BaseModel):
     category: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
 
 
+class FindabilityTipPublic(BaseModel):
+    field: str = Field(description="The profile part: bio, tags, profile_url, job_title...")
+    points: float = Field(description="Findability points it would add.")
+    advice: str = Field(description="What to do, e.g. 'add a profile URL: +15'.")
+
+    @classmethod
+    def from_tip(cls, tip: FindabilityTip) -> FindabilityTipPublic:
+        return cls(field=tip.field, points=tip.points, advice=tip.advice)
+
+
 class ExpertPublic(BaseModel):
     """An expert as admins see it: profile, tags, score and where its tagging stands."""
 
@@ -78,6 +89,9 @@ class ExpertPublic(BaseModel):
     findability_score: float | None = Field(description="Profile completeness, 0-100.")
     tagging_state: Literal["tagged", "no_bio", "failed", "pending"]
     tagging_error: str | None = Field(description="Why the last tagging attempt failed.")
+    findability_advice: list[FindabilityTipPublic] = Field(
+        description="What would raise the score, most points first (empty at 100)."
+    )
 
     @classmethod
     def from_expert(cls, expert: Expert) -> ExpertPublic:
@@ -101,6 +115,9 @@ class ExpertPublic(BaseModel):
             findability_score=expert.findability_score,
             tagging_state=expert.tagging_state.value,
             tagging_error=expert.tagging_error,
+            findability_advice=[
+                FindabilityTipPublic.from_tip(t) for t in findability_advice(expert)
+            ],
         )
 
 
@@ -131,6 +148,16 @@ class StateFilter(StrEnum):
     FAILED = "failed"
     NO_BIO = "no_bio"
     PENDING = "pending"
+
+
+class GapField(StrEnum):
+    """Profile fields the ``missing`` filter knows (``enrichment_core.insights.GAP_FIELDS``)."""
+
+    BIO = "bio"
+    PROFILE_URL = "profile_url"
+    JOB_TITLE = "job_title"
+    HOURLY_RATE = "hourly_rate"
+    COMPANY = "company"
 
 
 class SortField(StrEnum):
