@@ -12,16 +12,19 @@ decoded with ``surrogateescape`` so one badly encoded row is rejected instead of
 
 from __future__ import annotations
 
+import codecs
 import csv
 import os
 import re
 import threading
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from enrichment_core.errors import EnrichmentError, InvalidExpertError
-from enrichment_core.experts import PROFILE_FIELDS, Expert, new_expert
+from enrichment_core.experts import PROFILE_FIELDS, Expert, new_expert, username_key
 
 COLUMNS: tuple[str, ...] = PROFILE_FIELDS
 _EXAMPLE_HEADER = "username,first_name,last_name,job_title,bio,hourly_rate,profile_url"
@@ -78,6 +81,8 @@ def read_experts_csv(path: str | os.PathLike[str]) -> CsvImport:
     with handle, _field_limit_lock:
         previous_limit = csv.field_size_limit(_FIELD_LIMIT)
         try:
+            buffer: Any = handle.buffer  # a BufferedReader: peek() reads ahead without consuming
+            _refuse_utf16(bytes(buffer.peek(4096)[:4096]), file_path)
             return _read(handle, file_path)
         except OSError as exc:
             raise CsvFileError(
@@ -85,6 +90,17 @@ def read_experts_csv(path: str | os.PathLike[str]) -> CsvImport:
             ) from None
         finally:
             csv.field_size_limit(previous_limit)
+
+
+def _refuse_utf16(head: bytes, file_path: Path) -> None:
+    """UTF-16 (Excel's "Unicode text", PowerShell's default) would be read as garbled text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
+        len(head) >= 4 and head.count(0) * 4 >= len(head)
+    ):
+        raise CsvFileError(
+            f"{file_path} is UTF-16 text; save it as UTF-8 (in Excel: Save As > CSV UTF-8) "
+            "and import it again"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,53 +112,131 @@ class _Record:
 
 
 class _Lines:
-    """The file's lines, remembering whether the csv reader asked for more after the last one.
+    """The file's lines for the csv reader: numbered, kept per record, and able to go back.
 
-    A reader only does that inside a quoted field, so a record that needed it ran into the end of
-    the file with its quote still open: everything after the quote was swallowed into one field.
+    ``start_record`` forgets the lines of the previous record; ``taken`` holds the current
+    record's physical lines; ``rewind`` hands lines back so that they are read again.
     """
 
     def __init__(self, lines: Iterator[str]) -> None:
         self._lines = lines
-        self.exhausted = False
+        self._again: deque[str] = deque()
+        self.position = 0  # physical lines handed out so far
+        self.taken: list[str] = []
 
     def __iter__(self) -> _Lines:
         return self
 
     def __next__(self) -> str:
-        try:
-            return next(self._lines)
-        except StopIteration:
-            self.exhausted = True
-            raise
+        line = self._again.popleft() if self._again else next(self._lines)
+        self.position += 1
+        self.taken.append(line)
+        return line
+
+    def start_record(self) -> None:
+        self.taken = []
+
+    def rewind(self, lines: list[str]) -> None:
+        self._again.extendleft(reversed(lines))
+        self.position -= len(lines)
 
 
-def _records(handle: Iterator[str]) -> Iterator[_Record]:
-    """Every non-blank record with the physical lines it spans; blank lines are skipped."""
-    lines = _Lines(handle)
-    reader = csv.reader(lines)
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield _Record(start, reader.line_num, [], f"malformed CSV ({exc}); fix this record")
-            continue
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
-            continue
-        problem = None
-        if lines.exhausted:
-            problem = (
-                f"a quote opened in this record is never closed, so lines {start}-"
-                f"{reader.line_num} were read as one record; close the quote and import again"
+def _parse_line(line: str) -> list[str] | None:
+    """One physical line parsed on its own as a complete CSV row, or None if it is not one."""
+    try:
+        return next(csv.reader([line], strict=True), None)
+    except csv.Error:
+        return None
+
+
+def _lenient_fields(line: str) -> list[str]:
+    """The fields of a malformed line as far as they can be read (to name whose row it is)."""
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error:
+        return []
+
+
+class _RecordReader:
+    """Every non-blank record with the physical lines it spans; blank lines are skipped.
+
+    Quotes are read strictly. A record whose quote is left open swallows the rows after it
+    until the next quote (or the end of the file): such a record is reported, with the lines
+    it spans and the rows it swallowed, and those rows are read again on their own.
+    """
+
+    def __init__(self, handle: Iterator[str]) -> None:
+        self._lines = _Lines(handle)
+        self._reader = csv.reader(self._lines, strict=True)
+        self.width: int | None = None  # the header's, once known
+        self.username_column = 0
+
+    def __iter__(self) -> Iterator[_Record]:
+        while True:
+            self._lines.start_record()
+            start = self._lines.position + 1
+            try:
+                fields = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield self._broken(start, exc)
+                continue
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            yield _Record(start, self._lines.position, fields)
+
+    def _broken(self, start: int, exc: csv.Error) -> _Record:
+        taken = list(self._lines.taken)
+        end = start + len(taken) - 1
+        first = _lenient_fields(taken[0]) if taken else []
+        if len(taken) < 2:
+            return _Record(
+                start,
+                end,
+                first,
+                f'malformed CSV ({exc}): a quote inside a quoted field must be doubled (""); '
+                "fix this record",
             )
-        yield _Record(start, reader.line_num, fields, problem)
+        resume, swallowed = self._rows_in(taken[1:], start + 1)
+        if resume is not None:
+            self._lines.rewind(taken[1 + resume :])
+        last = end if resume is None else start + resume
+        what = f"lines {start}-{end} were read as one record"
+        if swallowed:
+            what += f", swallowing {_named(swallowed)}; those rows were read again on their own"
+        return _Record(
+            start,
+            last,
+            first,
+            f"a quote is left open: the quote opened in this record is never closed, so {what}. "
+            "Close the quote and import the file again",
+        )
+
+    def _rows_in(self, lines: list[str], first_number: int) -> tuple[int | None, list[str]]:
+        """Where the swallowed rows start (index into ``lines``) and who they are."""
+        resume: int | None = None
+        swallowed: list[str] = []
+        for offset, line in enumerate(lines):
+            fields = _parse_line(line)
+            if fields is None or self.width is None or len(fields) != self.width:
+                continue
+            if resume is None:
+                resume = offset
+            name = _shorten(_one_line(fields[self.username_column]), 40) or "no username"
+            swallowed.append(f"{name} (line {first_number + offset})")
+        return resume, swallowed
+
+
+def _named(rows: list[str], shown: int = 3) -> str:
+    named = ", ".join(rows[:shown])
+    more = f" and {len(rows) - shown} more" if len(rows) > shown else ""
+    return f"{len(rows)} row{'s' if len(rows) != 1 else ''} ({named}{more})"
 
 
 def _read(handle: Iterator[str], file_path: Path) -> CsvImport:
-    records = _records(handle)
+    reader = _RecordReader(handle)
+    records = iter(reader)
     header = next(records, None)
     if header is None:
         raise CsvFileError(
@@ -152,6 +246,7 @@ def _read(handle: Iterator[str], file_path: Path) -> CsvImport:
     if header.problem:
         raise CsvFileError(f"{file_path} has an unreadable header row: {header.problem}")
     columns, width = _columns(header.fields, file_path), len(header.fields)
+    reader.width, reader.username_column = width, columns["username"]
     experts: list[Expert] = []
     rejected: list[RejectedRow] = []
     first_line_of: dict[str, int] = {}
@@ -162,7 +257,7 @@ def _read(handle: Iterator[str], file_path: Path) -> CsvImport:
         username = _shown_username(record.fields, columns)
         outcome = record.problem or _expert(record, columns, width, first_line_of)
         if isinstance(outcome, Expert):
-            first_line_of[outcome.username] = start
+            first_line_of[username_key(outcome.username)] = start
             experts.append(outcome)
         else:
             rejected.append(RejectedRow(start, username, _shorten(outcome, _MAX_REASON)))
@@ -214,10 +309,11 @@ def _expert(
         expert = new_expert(**values)
     except InvalidExpertError as exc:
         return f"{exc.field} {exc.reason}"
-    if expert.username in first_line_of:
+    key = username_key(expert.username)
+    if key in first_line_of:
         return (
-            f"duplicate username {expert.username!r}: "
-            f"already used on line {first_line_of[expert.username]}"
+            f"duplicate username {expert.username!r} (usernames ignore case): "
+            f"already used on line {first_line_of[key]}"
         )
     return expert
 

@@ -1,7 +1,7 @@
 """In-memory adapters: an ``ExpertRepo`` and a ``VectorIndex`` (numpy), for tests and for services
 that want the use cases without a database or FAISS.
 
-Thread-safe, and faithful to their ports' rules (unique usernames, immutable tags, one
+Thread-safe, and faithful to their ports' rules (usernames unique regardless of case, immutable tags, one
 "transaction" per call; staged builds invisible until promoted, one build lock), so the same
 contract suites run on them as on the SQL repository and the FAISS index.
 """
@@ -26,7 +26,7 @@ from enrichment_core.errors import (
     IndexNotFoundError,
     IndexVerificationError,
 )
-from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.experts import Expert, TaggingState, username_key
 from enrichment_core.insights import is_missing
 from enrichment_core.ports import (
     ExpertPage,
@@ -62,7 +62,8 @@ class InMemoryExpertRepo:
             return self._insert(expert)
 
     def _insert(self, expert: Expert) -> Expert:
-        if any(e.username == expert.username for e in self._by_id.values()):
+        key = username_key(expert.username)
+        if any(username_key(e.username) == key for e in self._by_id.values()):
             raise DuplicateExpertError(expert.username)
         stored = replace(expert, id=self._next_id)
         self._by_id[self._next_id] = stored
@@ -71,18 +72,20 @@ class InMemoryExpertRepo:
 
     def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
         with self._lock:
-            known = {e.username for e in self._by_id.values()}
+            known = {username_key(e.username) for e in self._by_id.values()}
             inserted = []
             for expert in experts:
-                if expert.username in known:
+                key = username_key(expert.username)
+                if key in known:
                     continue
-                known.add(expert.username)
+                known.add(key)
                 inserted.append(self._insert(expert))
             return inserted
 
     def get(self, username: str) -> Expert | None:
         with self._lock:
-            return next((e for e in self._by_id.values() if e.username == username), None)
+            key = username_key(username)
+            return next((e for e in self._by_id.values() if username_key(e.username) == key), None)
 
     def get_by_id(self, expert_id: int) -> Expert | None:
         with self._lock:

@@ -20,6 +20,14 @@ MAX_URL = 2_048
 MAX_HOURLY_RATE = 100_000.0
 
 _USERNAME_RE = re.compile(r"^[^\s/\\?#%]+$")
+# Unicode categories a username may not contain: controls (Cc), invisible formatting such as
+# U+202E RIGHT-TO-LEFT OVERRIDE or U+200B ZERO WIDTH SPACE (Cf, used to spoof names) and
+# lone surrogates (Cs). Refused, never stripped: a stripped name is not the name that was sent.
+_USERNAME_FORBIDDEN_CATEGORIES = {
+    "Cc": "control character",
+    "Cf": "invisible formatting character",
+    "Cs": "lone surrogate",
+}
 # C0/C1 control characters except tab and newline; also lone surrogates and BOMs.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
 
@@ -110,7 +118,7 @@ def parse_hourly_rate(value: object) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise InvalidExpertError("hourly_rate", "must be a number")
+        raise InvalidExpertError("hourly_rate", "must be a number, not true or false")
     raw = value.strip().lstrip("$").replace(",", "") if isinstance(value, str) else value
     if not isinstance(raw, str | int | float):
         raise InvalidExpertError("hourly_rate", f"{value!r} is not a number")
@@ -118,11 +126,14 @@ def parse_hourly_rate(value: object) -> float | None:
         rate = float(raw)
     except ValueError:
         raise InvalidExpertError("hourly_rate", f"{value!r} is not a number") from None
-    if not math.isfinite(rate) or rate < 0:
-        raise InvalidExpertError("hourly_rate", f"{value!r} must be zero or a positive number")
+    shown = repr(value.strip() if isinstance(value, str) else value)
+    if not math.isfinite(rate):
+        raise InvalidExpertError("hourly_rate", f"must be a finite number, not {shown}")
+    if rate < 0:
+        raise InvalidExpertError("hourly_rate", f"{shown} must be zero or a positive number")
     if rate > MAX_HOURLY_RATE:
         raise InvalidExpertError(
-            "hourly_rate", f"{rate:g} is above the limit of {MAX_HOURLY_RATE:g}"
+            "hourly_rate", f"{shown} is above the limit of {MAX_HOURLY_RATE:,.0f}"
         )
     return rate
 
@@ -134,6 +145,38 @@ def _clean_url(value: object, field_name: str) -> str | None:
     if not re.match(r"^https?://[^\s/]+", url, flags=re.IGNORECASE):
         raise InvalidExpertError(field_name, "must be an http(s) URL")
     return url
+
+
+def username_key(username: str) -> str:
+    """What makes two usernames the same expert: ``CaseUser`` and ``caseuser`` are one.
+
+    Case-insensitive (Unicode case folding of the NFC form), as directories expect; the
+    username itself is stored as given. Repositories keep usernames unique by this key.
+    """
+    return unicodedata.normalize("NFC", username).casefold()
+
+
+def clean_username(value: object) -> str:
+    """A valid username or ``InvalidExpertError``: required, at most ``MAX_USERNAME``
+    characters, no spaces or ``/ \\ ? # %``, not ``.`` or ``..``, no control or invisible
+    formatting characters (refused, not stripped). Surrounding spaces are trimmed."""
+    if isinstance(value, str):
+        for char in value.strip(" "):
+            kind = _USERNAME_FORBIDDEN_CATEGORIES.get(unicodedata.category(char))
+            if kind is not None:
+                raise InvalidExpertError(
+                    "username",
+                    f"must not contain the {kind} U+{ord(char):04X} "
+                    f"({unicodedata.name(char, 'unnamed')})",
+                )
+    name = clean_text(value, field_name="username", limit=MAX_USERNAME)
+    if not name:
+        raise InvalidExpertError("username", "is required")
+    if not _USERNAME_RE.match(name):
+        raise InvalidExpertError("username", "must not contain spaces or any of / \\ ? # %")
+    if name in (".", ".."):
+        raise InvalidExpertError("username", "cannot be '.' or '..' (they are path names)")
+    return name
 
 
 def new_expert(
@@ -153,11 +196,7 @@ def new_expert(
 
     Raises ``InvalidExpertError`` naming the first offending field.
     """
-    name = clean_text(username, field_name="username", limit=MAX_USERNAME)
-    if not name:
-        raise InvalidExpertError("username", "is required")
-    if not _USERNAME_RE.match(name):
-        raise InvalidExpertError("username", "must not contain spaces or any of / \\ ? # %")
+    name = clean_username(username)
 
     def short(value: object, field_name: str) -> str | None:
         return clean_text(value, field_name=field_name, limit=MAX_SHORT_TEXT)

@@ -396,6 +396,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     import uvicorn
 
     from enrichment_entrypoints.api.app import create_app
+    from enrichment_entrypoints.api.server import http_protocol
 
     settings = state(ctx).settings
     if settings.admin_key is None:
@@ -403,7 +404,7 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
             "Warning: ENRICH_ADMIN_KEY is not set; admin routes will refuse every request.",
             err=True,
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", http=http_protocol())
 
 
 def main() -> None:

@@ -187,3 +187,21 @@ class ExpertRepoContract:
         assert names(missing="job_title", tag="tax lawyer") == ["b"]
         with pytest.raises(ValueError, match="unknown profile field"):
             repo.page(missing="shoe_size")
+
+    # --- case-insensitive usernames (issue 10, item 9) ---------------------------------------
+
+    def test_usernames_are_unique_regardless_of_case(self, repo: ExpertRepo) -> None:
+        repo.add(expert("CaseUser"))
+        with pytest.raises(DuplicateExpertError):
+            repo.add(expert("caseuser"))
+        with pytest.raises(DuplicateExpertError):
+            repo.add(expert("CASEUSER"))
+        assert repo.count() == 1
+
+    def test_add_new_skips_a_username_known_in_another_case(self, repo: ExpertRepo) -> None:
+        repo.add(expert("Łukasz", bio="first"))
+        inserted = repo.add_new([expert("łukasz", bio="second"), expert("Bob"), expert("BOB")])
+        assert [e.username for e in inserted] == ["Bob"]
+        assert repo.count() == 2
+        stored = repo.get("ŁUKASZ")
+        assert stored is not None and stored.username == "Łukasz" and stored.bio == "first"

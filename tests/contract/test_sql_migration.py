@@ -12,6 +12,8 @@ from sqlalchemy import create_engine, inspect, text
 
 from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_adapters.sql.schema import DatabaseError, make_engine
+from enrichment_core.errors import DuplicateExpertError
+from enrichment_core.experts import new_expert
 
 OLD_SCHEMA = """
 CREATE TABLE experts (
@@ -136,3 +138,73 @@ def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     bogus.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(DatabaseError, match="cannot open the database"):
         SqlExpertRepo(f"sqlite:///{bogus}")
+
+
+# --- case-insensitive usernames (issue 10, item 9) -------------------------------------------
+
+CASE_ROWS = [("CaseUser", "first"), ("caseuser", "second"), ("Solo", "third")]
+
+
+def check_case_duplicates_survive_the_migration(url: str, create_old: Callable[[], None]) -> None:
+    create_old()
+    repo = SqlExpertRepo(url)  # must not fail on the existing duplicates
+    assert repo.username_conflicts == [("CaseUser", "caseuser")]
+    assert repo.count() == 3
+    assert {e.username for e in repo.list_experts()} == {"CaseUser", "caseuser", "Solo"}
+    with pytest.raises(DuplicateExpertError):
+        repo.add(new_expert(username="SOLO"))
+    assert [e.username for e in repo.add_new([new_expert(username="solo")])] == []
+    repo.close()
+    again = SqlExpertRepo(url)  # idempotent: same report, nothing changed
+    assert again.username_conflicts == [("CaseUser", "caseuser")]
+    assert again.count() == 3
+    again.close()
+
+
+def check_new_rows_are_unique_by_key_once_duplicates_are_gone(url: str) -> None:
+    repo = SqlExpertRepo(url)
+    assert repo.username_conflicts == []
+    with pytest.raises(DuplicateExpertError):
+        repo.add(new_expert(username="CASEUSER"))
+    repo.close()
+
+
+def test_an_old_sqlite_table_with_usernames_differing_only_in_case_is_reported(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "case.db"
+
+    def create_old() -> None:
+        with sqlite3.connect(path) as conn:
+            conn.execute(OLD_SCHEMA)
+            conn.executemany("INSERT INTO experts (username, bio) VALUES (?, ?)", CASE_ROWS)
+
+    url = f"sqlite:///{path}"
+    check_case_duplicates_survive_the_migration(url, create_old)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM experts WHERE username = 'caseuser'")
+    check_new_rows_are_unique_by_key_once_duplicates_are_gone(url)
+
+
+@pytest.mark.postgres
+def test_an_old_postgres_table_with_usernames_differing_only_in_case_is_reported(
+    postgres_url_clean: str,
+) -> None:
+    engine = create_engine(postgres_url_clean)
+
+    def create_old() -> None:
+        with engine.begin() as conn:
+            conn.execute(
+                text(OLD_SCHEMA.replace("id INTEGER PRIMARY KEY", "id SERIAL PRIMARY KEY"))
+            )
+            for username, bio in CASE_ROWS:
+                conn.execute(
+                    text("INSERT INTO experts (username, bio) VALUES (:u, :b)"),
+                    {"u": username, "b": bio},
+                )
+
+    check_case_duplicates_survive_the_migration(postgres_url_clean, create_old)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM experts WHERE username = 'caseuser'"))
+    engine.dispose()
+    check_new_rows_are_unique_by_key_once_duplicates_are_gone(postgres_url_clean)

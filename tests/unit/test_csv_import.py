@@ -117,7 +117,8 @@ def test_a_row_without_username_is_rejected_with_its_line(tmp_path: Path) -> Non
     [
         ("abc", "hourly_rate 'abc' is not a number"),
         ("-5", "hourly_rate '-5' must be zero or a positive number"),
-        ("nan", "hourly_rate 'nan' must be zero or a positive number"),
+        ("nan", "hourly_rate must be a finite number, not 'nan'"),
+        ("100000.01", "hourly_rate '100000.01' is above the limit of 100,000"),
     ],
 )
 def test_a_rate_that_is_not_a_number_or_negative_is_rejected(
@@ -223,7 +224,7 @@ def test_a_badly_encoded_username_is_shown_readably(tmp_path: Path) -> None:
 def test_a_multiline_username_is_reported_on_one_line(tmp_path: Path) -> None:
     rejection = only_rejection(read(tmp_path, 'username,bio\n"ada\nlovelace\t",x\n'))
     assert rejection == RejectedRow(2, "ada lovelace", rejection.reason)
-    assert rejection.reason.startswith("username must not contain spaces")
+    assert rejection.reason.startswith("username must not contain the control character U+000A")
 
 
 def test_bad_bytes_in_an_ignored_column_do_not_reject_the_row(tmp_path: Path) -> None:
@@ -246,12 +247,15 @@ def test_a_multiline_quoted_bio_keeps_later_line_numbers_right(tmp_path: Path) -
     assert [e.username for e in result.experts] == ["ada", "dee"]
 
 
-def test_an_unclosed_quote_is_reported_at_its_line_with_a_hint(tmp_path: Path) -> None:
+def test_an_unclosed_quote_is_reported_at_its_line_and_the_rows_after_it_are_read_again(
+    tmp_path: Path,
+) -> None:
     result = read(tmp_path, 'username,bio\nada,ok\nbob,"never closed\ncy,ok\ndee,ok\n')
     rejection = only_rejection(result)
     assert (rejection.line, rejection.username) == (3, "bob")
-    assert "never closed" in rejection.reason and "lines 3-5" in rejection.reason
-    assert [e.username for e in result.experts] == ["ada"]
+    assert "left open" in rejection.reason and "lines 3-5" in rejection.reason
+    assert "cy (line 4)" in rejection.reason and "dee (line 5)" in rejection.reason
+    assert [e.username for e in result.experts] == ["ada", "cy", "dee"]
 
 
 def test_an_unclosed_quote_in_the_last_line_is_still_reported(tmp_path: Path) -> None:
@@ -341,3 +345,79 @@ def test_reported_lines_are_where_each_record_starts(rows: list[tuple[str, bool]
         result = read(Path(folder), buffer.getvalue())
     assert [r.line for r in result.rejected] == expected_lines
     assert [e.username for e in result.experts] == expected_good
+
+
+# --- issue 10, item 9: a file in another encoding ----------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_file_is_refused_saying_to_save_it_as_utf8(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "experts.csv"
+    path.write_bytes("username,bio\nłukasz,Tax attorney\n".encode(encoding))
+    with pytest.raises(CsvFileError) as raised:
+        read_experts_csv(path)
+    assert "UTF-16" in str(raised.value)
+    assert "UTF-8" in str(raised.value)
+
+
+def test_usernames_differing_only_in_case_are_duplicates_within_a_file(tmp_path: Path) -> None:
+    path = tmp_path / "experts.csv"
+    path.write_text("username,bio\nCaseUser,a\ncaseuser,b\n", encoding="utf-8")
+    result = read_experts_csv(path)
+    assert [e.username for e in result.experts] == ["CaseUser"]
+    assert [(r.line, r.username) for r in result.rejected] == [(3, "caseuser")]
+    assert "line 2" in result.rejected[0].reason
+
+
+# --- issue 10, item 2: a quote left open swallows the next row -----------------------------------
+
+
+def test_a_quote_left_open_that_swallows_the_next_row_is_reported_and_the_row_kept(
+    tmp_path: Path,
+) -> None:
+    content = (
+        "username,bio,hourly_rate\n"
+        'a,"Tax attorney,100\n'
+        'b,"Vet surgeon",200\n'
+        'c,"Data engineer",300\n'
+    )
+    result = read(tmp_path, content)
+    rejection = only_rejection(result)
+    assert (rejection.line, rejection.username) == (2, "a")
+    assert "a quote is left open" in rejection.reason
+    assert "lines 2-3" in rejection.reason and "b (line 3)" in rejection.reason
+    assert [(e.username, e.bio, e.hourly_rate) for e in result.experts] == [
+        ("b", "Vet surgeon", 200.0),
+        ("c", "Data engineer", 300.0),
+    ]
+    assert result.rows_read == len(result.experts) + len(result.rejected)
+
+
+def test_a_quote_left_open_in_a_600_row_file_names_the_rows_it_swallowed(tmp_path: Path) -> None:
+    rows = [f"user{i:03d},Bio number {i},{i}\n" for i in range(600)]
+    rows[1] = 'user001,"Bio number 1,1\n'  # never closed: swallows every row after it
+    result = read(tmp_path, "username,bio,hourly_rate\n" + "".join(rows))
+    rejection = only_rejection(result)
+    assert (rejection.line, rejection.username) == (3, "user001")
+    assert "a quote is left open" in rejection.reason and "lines 3-601" in rejection.reason
+    assert "user002 (line 4)" in rejection.reason and "598 rows" in rejection.reason
+    assert len(result.experts) == 599
+    assert result.experts[-1].username == "user599"
+
+
+def test_a_stray_quote_inside_a_quoted_field_is_rejected_not_garbled(tmp_path: Path) -> None:
+    result = read(tmp_path, 'username,bio\nada,"He said "hi" twice"\nbob,ok\n')
+    rejection = only_rejection(result)
+    assert (rejection.line, rejection.username) == (2, "ada")
+    assert '""' in rejection.reason
+    assert [e.username for e in result.experts] == ["bob"]
+
+
+def test_a_quoted_multiline_bio_with_commas_is_still_one_record(tmp_path: Path) -> None:
+    content = 'username,bio,hourly_rate\nada,"Tax, audits\nand, more",10\nbob,ok,5\n'
+    result = read(tmp_path, content)
+    assert result.rejected == []
+    assert [(e.username, e.bio) for e in result.experts] == [
+        ("ada", "Tax, audits\nand, more"),
+        ("bob", "ok"),
+    ]

@@ -17,9 +17,15 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from enrichment_adapters.sql.schema import DatabaseError, ExpertRow, make_engine, migrate
+from enrichment_adapters.sql.schema import (
+    DatabaseError,
+    ExpertRow,
+    MigrationReport,
+    make_engine,
+)
+from enrichment_adapters.sql.schema import migrate_schema as migrate
 from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
-from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState
+from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState, username_key
 from enrichment_core.insights import GAP_FIELDS
 from enrichment_core.ports import ExpertPage, ExpertSort
 from enrichment_core.tags import normalize_tag, tags_from_json, tags_to_json
@@ -30,6 +36,7 @@ _INSERT_CHUNK = 500
 
 def _to_row_values(expert: Expert) -> dict[str, Any]:
     values = {name: getattr(expert, name) for name in _PLAIN_FIELDS}
+    values["username_key"] = username_key(expert.username)
     values["tags"] = tags_to_json(expert.tags)
     values["tagged_at"] = expert.tagged_at
     return values
@@ -92,7 +99,10 @@ class SqlExpertRepo:
             make_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
         )
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self.columns_added: list[str] = migrate(self.engine) if migrate_schema else []
+        report = migrate(self.engine) if migrate_schema else MigrationReport([], [])
+        self.columns_added: list[str] = report.columns_added
+        # Existing usernames that differ only in case (kept, reported; see ensure_username_keys).
+        self.username_conflicts: list[tuple[str, ...]] = report.username_conflicts
 
     def close(self) -> None:
         self.engine.dispose()
@@ -108,8 +118,13 @@ class SqlExpertRepo:
     # --- writes ----------------------------------------------------------------------------
 
     def add(self, expert: Expert) -> Expert:
+        key = username_key(expert.username)
         try:
             with self._session() as session:
+                # Checked here too: the unique index on username_key waits while an older
+                # table still holds usernames that differ only in case.
+                if session.scalar(select(ExpertRow.id).where(ExpertRow.username_key == key)):
+                    raise DuplicateExpertError(expert.username)
                 row = ExpertRow(**_to_row_values(expert))
                 session.add(row)
                 session.flush()
@@ -120,29 +135,30 @@ class SqlExpertRepo:
     def add_new(self, experts: Sequence[Expert]) -> list[Expert]:
         inserted: list[Expert] = []
         firsts: dict[str, Expert] = {}
-        for expert in experts:
-            firsts.setdefault(expert.username, expert)  # the first of duplicate usernames wins
+        for expert in experts:  # the first of duplicate usernames (in any case) wins
+            firsts.setdefault(username_key(expert.username), expert)
         unique = list(firsts.values())
         for start in range(0, len(unique), _INSERT_CHUNK):
             chunk = unique[start : start + _INSERT_CHUNK]
             with self._session() as session:
                 known = set(
                     session.scalars(
-                        select(ExpertRow.username).where(
-                            ExpertRow.username.in_([e.username for e in chunk])
+                        select(ExpertRow.username_key).where(
+                            ExpertRow.username_key.in_([username_key(e.username) for e in chunk])
                         )
                     )
                 )
-                fresh = [e for e in chunk if e.username not in known]
+                fresh = [e for e in chunk if username_key(e.username) not in known]
                 if not fresh:
                     continue
-                # ON CONFLICT DO NOTHING: a concurrent seed of the same file inserts each row once.
+                # ON CONFLICT DO NOTHING (on username or its key): a concurrent seed of the same
+                # file inserts each row once.
                 dialect_insert = (
                     postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
                 )
                 statement = (
                     dialect_insert(ExpertRow)
-                    .on_conflict_do_nothing(index_elements=["username"])
+                    .on_conflict_do_nothing()
                     .returning(ExpertRow.id, ExpertRow.username)
                 )
                 if self.engine.dialect.name not in ("postgresql", "sqlite"):  # pragma: no cover
@@ -212,7 +228,12 @@ class SqlExpertRepo:
 
     def get(self, username: str) -> Expert | None:
         with self._session() as session:
-            row = session.scalar(select(ExpertRow).where(ExpertRow.username == username))
+            row = session.scalars(
+                select(ExpertRow)
+                .where(ExpertRow.username_key == username_key(username))
+                .order_by(case((ExpertRow.username == username, 0), else_=1), ExpertRow.id)
+                .limit(1)
+            ).first()
             return None if row is None else _to_expert(row)
 
     def get_by_id(self, expert_id: int) -> Expert | None:

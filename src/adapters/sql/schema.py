@@ -7,6 +7,7 @@ SQLite is the embedded default (WAL, busy timeout, foreign keys on); PostgreSQL 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from sqlalchemy.exc import DatabaseError as SqlDatabaseError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from enrichment_core.errors import StorageError
+from enrichment_core.experts import username_key
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,10 @@ class ExpertRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    # enrichment_core.experts.username_key(username): unique, so usernames are unique
+    # regardless of case. Computed in Python, identically on SQLite (whose lower() folds
+    # ASCII only) and PostgreSQL.
+    username_key: Mapped[str | None] = mapped_column(Text)
     first_name: Mapped[str | None] = mapped_column(Text)
     last_name: Mapped[str | None] = mapped_column(Text)
     job_title: Mapped[str | None] = mapped_column(Text)
@@ -72,6 +78,7 @@ class ExpertRow(Base):
 
 # Columns an older ``experts`` table may lack, with their portable DDL types.
 _ADDABLE_COLUMNS: dict[str, dict[str, str]] = {
+    "username_key": {"sqlite": "TEXT", "postgresql": "TEXT"},
     "first_name": {"sqlite": "TEXT", "postgresql": "TEXT"},
     "last_name": {"sqlite": "TEXT", "postgresql": "TEXT"},
     "job_title": {"sqlite": "TEXT", "postgresql": "TEXT"},
@@ -126,12 +133,29 @@ def make_engine(url: str) -> Engine:
         ) from None
 
 
+@dataclass(frozen=True, slots=True)
+class MigrationReport:
+    columns_added: list[str]
+    username_conflicts: list[tuple[str, ...]]  # see ensure_username_keys
+
+
 def migrate(engine: Engine) -> list[str]:
+    """``migrate_schema`` for callers that only want the names of the columns added."""
+    return migrate_schema(engine).columns_added
+
+
+def migrate_schema(engine: Engine) -> MigrationReport:
     """Create the ``experts`` table, or add the columns an older one lacks. Idempotent.
 
-    Returns the names of the columns added (empty when the schema was already current).
-    Existing rows are never touched: added columns start NULL.
+    Reports the names of the columns added (empty when the schema was already current) and
+    the existing usernames that differ only in case. Existing rows keep their data: added
+    columns start NULL, except ``username_key``, which is filled in from ``username``.
     """
+    added = _add_missing_columns(engine)
+    return MigrationReport(added, ensure_username_keys(engine))
+
+
+def _add_missing_columns(engine: Engine) -> list[str]:
     dialect = engine.dialect.name
     try:
         if not inspect(engine).has_table(ExpertRow.__tablename__):
@@ -184,3 +208,55 @@ def _ensure_unique_usernames(engine: Engine) -> None:
             "experts.username has duplicates in this database; seeding cannot rely on a unique "
             "index until they are resolved"
         )
+
+
+USERNAME_KEY_INDEX = "ux_experts_username_key"
+
+
+def ensure_username_keys(engine: Engine) -> list[tuple[str, ...]]:
+    """Fill ``username_key`` where it is missing and make it unique. Idempotent.
+
+    Returns the groups of existing usernames that differ only in case (``[("CaseUser",
+    "caseuser")]``): they are kept as they are and reported, and the unique index waits until
+    an admin resolves them (each new expert is still checked against every key).
+    """
+    with engine.begin() as conn:
+        missing = conn.execute(
+            text("SELECT id, username FROM experts WHERE username_key IS NULL")
+        ).all()
+        if missing:
+            conn.execute(
+                text("UPDATE experts SET username_key = :key WHERE id = :id"),
+                [{"id": row_id, "key": username_key(name)} for row_id, name in missing],
+            )
+        rows = conn.execute(
+            text(
+                "SELECT username_key, username FROM experts WHERE username_key IN ("
+                "SELECT username_key FROM experts GROUP BY username_key HAVING COUNT(*) > 1) "
+                "ORDER BY username_key, id"
+            )
+        ).all()
+    groups: dict[str, list[str]] = {}
+    for key, name in rows:
+        groups.setdefault(key, []).append(name)
+    conflicts = [tuple(names) for names in groups.values()]
+    if conflicts:
+        shown = "; ".join(", ".join(names) for names in conflicts[:20])
+        log.warning(
+            "experts has %d usernames that differ only in case (%s): they are kept, but "
+            "usernames are case-insensitive; rename or remove all but one of each",
+            len(conflicts),
+            shown,
+        )
+        return conflicts
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    f"CREATE UNIQUE INDEX IF NOT EXISTS {USERNAME_KEY_INDEX} "
+                    "ON experts (username_key)"
+                )
+            )
+    except IntegrityError:  # a duplicate arrived between our check and the index
+        log.warning("experts.username_key is not unique yet; it will be retried on next open")
+    return []

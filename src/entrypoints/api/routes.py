@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import anyio
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Response
@@ -163,8 +164,9 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
             )
         except EnrichmentError as exc:
             raise translate(exc) from None
+        # Percent-encoded: a header is Latin-1 bytes, a username may be any Unicode.
         response.headers["Location"] = str(
-            request.url_for("get_expert", username=result.expert.username)
+            request.url_for("get_expert", username=quote(result.expert.username, safe=""))
         )
         return ExpertCreated.from_result(result)
 

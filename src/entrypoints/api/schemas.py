@@ -52,7 +52,11 @@ class ExpertCreate(BaseModel):
     job_title: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
     company: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)
     bio: str | None = Field(default=None, max_length=MAX_BIO)
-    hourly_rate: float | None = Field(default=None, ge=0, le=MAX_HOURLY_RATE)
+    # strict: true/false and "250" are not numbers (lax mode would store true as 1.0);
+    # NaN and Infinity (which Python's JSON parser accepts) are refused as not finite.
+    hourly_rate: float | None = Field(
+        default=None, ge=0, le=MAX_HOURLY_RATE, strict=True, allow_inf_nan=False
+    )
     profile_url: str | None = Field(default=None, max_length=MAX_URL)
     profile_url_utm: str | None = Field(default=None, max_length=MAX_URL)
     category: str | None = Field(default=None, max_length=MAX_SHORT_TEXT)

@@ -1,0 +1,114 @@
+"""Defects found by an adversarial run of the HTTP API (issue 10), each pinned by a test."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.support.api_harness import ADMIN, AppParts, build_app
+from tests.support.scripted_tagger import ScriptedTagger
+
+
+@pytest.fixture
+def parts(tmp_path: Path) -> AppParts:
+    return build_app(tmp_path, tagger=ScriptedTagger())
+
+
+@pytest.fixture
+def client(parts: AppParts) -> Iterator[TestClient]:
+    with TestClient(parts.app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+def error_of(response: Any, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"}
+    return dict(body["error"])
+
+
+# --- 1. usernames outside Latin-1 -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("username", ["łukasz", "josé2", "山田_太郎"])
+def test_intake_of_a_non_latin1_username_answers_201_with_a_percent_encoded_location(
+    client: TestClient, parts: AppParts, username: str
+) -> None:
+    response = client.post(
+        "/api/admin/experts", json={"username": username, "bio": "Tax attorney"}, headers=ADMIN
+    )
+    assert response.status_code == 201, response.text
+    assert response.json()["username"] == username
+    location = response.headers["location"]
+    assert location.isascii()
+    assert location.endswith("/api/admin/experts/" + quote(username, safe=""))
+    again = client.get(location, headers=ADMIN)
+    assert again.status_code == 200 and again.json()["username"] == username
+
+
+# --- 9. validation gaps ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", ["true", "false"])
+def test_a_boolean_hourly_rate_is_refused_not_stored_as_a_number(
+    client: TestClient, parts: AppParts, raw: str
+) -> None:
+    body = '{"username": "ada", "bio": "Tax attorney", "hourly_rate": ' + raw + "}"
+    error = error_of(
+        client.post(
+            "/api/admin/experts",
+            content=body.encode(),
+            headers={**ADMIN, "Content-Type": "application/json"},
+        ),
+        422,
+    )
+    assert error["field"] == "hourly_rate"
+    assert parts.repo.count() == 0
+
+
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity"])
+def test_a_nan_or_infinite_hourly_rate_is_called_not_finite(
+    client: TestClient, parts: AppParts, raw: str
+) -> None:
+    body = '{"username": "ada", "hourly_rate": ' + raw + "}"
+    error = error_of(
+        client.post(
+            "/api/admin/experts",
+            content=body.encode(),
+            headers={**ADMIN, "Content-Type": "application/json"},
+        ),
+        422,
+    )
+    assert error["field"] == "hourly_rate"
+    assert "finite" in error["message"]
+    assert parts.repo.count() == 0
+
+
+@pytest.mark.parametrize("username", [".", "..", "ad\u202emin", "ad\u200bmin", "ada\u0007"])
+def test_spoofing_and_path_like_usernames_are_refused(
+    client: TestClient, parts: AppParts, username: str
+) -> None:
+    error = error_of(
+        client.post("/api/admin/experts", json={"username": username}, headers=ADMIN), 422
+    )
+    assert error["field"] == "username"
+    assert parts.repo.count() == 0
+
+
+def test_a_username_differing_only_in_case_is_the_same_expert(
+    client: TestClient, parts: AppParts
+) -> None:
+    first = client.post("/api/admin/experts", json={"username": "CaseUser"}, headers=ADMIN)
+    assert first.status_code == 201
+    error = error_of(
+        client.post("/api/admin/experts", json={"username": "caseuser"}, headers=ADMIN), 409
+    )
+    assert error["code"] == "duplicate_username"
+    found = client.get("/api/admin/experts/CASEUSER", headers=ADMIN)
+    assert found.status_code == 200 and found.json()["username"] == "CaseUser"
+    assert parts.repo.count() == 1
