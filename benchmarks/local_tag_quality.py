@@ -36,7 +36,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from enrichment_adapters.local import model as local_model
 from enrichment_adapters.local.tagger import LocalTagGenerator
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
-from enrichment_core.ports import TagRequest
+from enrichment_core.ports import TagRequest, Vectors
 from enrichment_entrypoints.sample_data.generator import generate_sample_experts
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "upwork_profiles_dev.csv"
@@ -67,7 +67,7 @@ def load_profiles(path: Path, n: int) -> list[tuple[str, list[str]]]:
 
 
 def quality(profiles: list[tuple[str, list[str]]], tags: list[list[str]]) -> None:
-    def embed(texts: list[str]) -> local_model.Vectors:
+    def embed(texts: list[str]) -> Vectors:
         return local_model.encode(texts, unavailable=TaggerUnavailableError)
 
     token_hits = embedding_hits = 0

@@ -23,6 +23,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ import anyio
 from enrichment_adapters.gemini.tagger import GeminiTagGenerator
 from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.errors import RateLimitedError, TaggingError
-from enrichment_core.experts import new_expert
+from enrichment_core.experts import Expert, new_expert
 from enrichment_core.findability import compute_findability_score
 from enrichment_core.ports import TagRequest
 from enrichment_core.seeding import import_experts
@@ -94,7 +95,7 @@ def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
         nonlocal tagged
         semaphore = asyncio.Semaphore(5)
 
-        async def one(expert):  # type: ignore[no-untyped-def]
+        async def one(expert: Expert) -> None:
             nonlocal tagged
             async with semaphore:
                 request = TagRequest.for_expert(expert)
@@ -106,6 +107,7 @@ def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
                     except TaggingError as exc:
                         lost["quota" if isinstance(exc, RateLimitedError) else "transient"] += 1
                         return
+                assert expert.id is not None
                 repo.save_tags(
                     expert.id,
                     tags=tags,
@@ -168,9 +170,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         results = []
-        runs = [("ours", lambda r, f: run_ours(r, f, args.rpm, args.concurrency))]
+        runs: list[tuple[str, Callable[[SqlExpertRepo, FakeGemini], Outcome]]] = [
+            ("ours", lambda r, f: run_ours(r, f, args.rpm, args.concurrency))
+        ]
         if not args.skip_baseline:
-            runs.append(("baseline", lambda r, f: run_baseline(r, f)))
+            runs.append(("baseline", run_baseline))
         for name, run in runs:
             repo = fresh_repo(folder, name, args.count, seed=7)
             with_bio = sum(1 for e in repo.list_experts() if e.has_bio)

@@ -49,9 +49,13 @@ class InvalidQueryError(EnrichmentError, ValueError):
 
 
 class TaggingError(EnrichmentError):
-    """A tagger could not produce tags for one expert. Subclasses say whether a retry can help."""
+    """A tagger could not produce tags for one expert.
 
-    retryable: bool = True
+    The batch run retries every one of these once and then skips the expert (locked decision 6);
+    the subclass decides only the pause before that retry (a ``TransientTaggingError`` waits, an
+    ``InvalidTagOutputError`` is retried at once) and whether the whole run stops
+    (``TaggerCredentialsError``).
+    """
 
 
 class RateLimitedError(TaggingError):
@@ -71,9 +75,7 @@ class InvalidTagOutputError(TaggingError):
 
 
 class PermanentTaggingError(TaggingError):
-    """Bad request, bad key, unknown model: retrying the same call will not help."""
-
-    retryable = False
+    """Bad request, unknown model: the provider refused this call (still retried once)."""
 
 
 class TaggerCredentialsError(PermanentTaggingError):

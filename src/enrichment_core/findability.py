@@ -6,14 +6,20 @@ URL       15 when a profile URL is present
 title     10 when a job title is present
 rate      10 when the hourly rate is above zero
 Rounded to one decimal.
+
+``rescore_all`` applies it to a whole directory (the end of every batch run, ``enrich score``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from enrichment_core.experts import Expert
+
+if TYPE_CHECKING:
+    from enrichment_core.ports import ExpertRepo
 
 BIO_POINTS = 40.0
 BIO_FULL_LENGTH = 500
@@ -83,3 +89,24 @@ def findability_advice(expert: Expert) -> tuple[FindabilityTip, ...]:
     if expert.hourly_rate is None or expert.hourly_rate <= 0:
         tips.append(_tip("hourly_rate", RATE_POINTS, "add an hourly rate"))
     return tuple(sorted(tips, key=lambda tip: -tip.points))
+
+
+# --- the whole directory ---------------------------------------------------------------------
+
+
+def rescore_all(repo: ExpertRepo) -> int:
+    """FIND-03: store every expert's current score, tagged or not, in one transaction.
+
+    Returns how many scores changed (only those are written).
+    """
+    scores = {}
+    for expert in repo.list_experts():
+        if expert.id is None:
+            raise ValueError(
+                f"expert {expert.username!r} has no id; only stored experts are scored"
+            )
+        score = compute_findability_score(expert)
+        if expert.findability_score != score:
+            scores[expert.id] = score
+    repo.save_scores(scores)
+    return len(scores)

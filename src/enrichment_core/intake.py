@@ -1,8 +1,9 @@
 """The intake use case (TAGS-05; locked decisions 2, 3, 9, 10): add one expert, enriched at once.
 
 ``intake_expert`` validates the fields, saves the expert with its findability score and, when it
-has a bio, tags it synchronously (bounded by a timeout of a few seconds): the tags are normalized
-and written with the new score in one transaction, so the caller gets a fully enriched expert.
+has a bio, tags it synchronously (bounded by a timeout of a few seconds) through the same
+``tag_one.tag_and_save`` path as the batch run: the tags are normalized and written with the new
+score in one transaction, so the caller gets a fully enriched expert.
 If the tagger fails or is too slow the expert stays saved untagged (tags = null, scored with 0 tag
 points), the failure is recorded on it and a retry is handed to the ``RetryScheduler``.
 
@@ -15,20 +16,18 @@ run (``enrich tag``) picks it up.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
-from functools import partial
 
 import anyio
 
 from enrichment_core.errors import EnrichmentError, InvalidExpertError
 from enrichment_core.experts import PROFILE_FIELDS, Expert, new_expert
 from enrichment_core.findability import compute_findability_score
+from enrichment_core.offload import AsyncExpertRepo
 from enrichment_core.ports import ExpertRepo, RetryScheduler, TagGenerator, TagRequest
-from enrichment_core.tagging import TaggingFailure, describe_error
-from enrichment_core.tags import normalize_tags
+from enrichment_core.tag_one import TagCall, TagStatus, tag_and_save
 
 log = logging.getLogger("enrichment_core.intake")
 
@@ -67,12 +66,6 @@ class IntakeResult:
     error: str | None = None
 
 
-class _TaggingFailed(Exception):
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
 def validate_intake(fields: Mapping[str, object]) -> Expert:
     """Raw fields (an API body) -> a valid, scored, unsaved expert. ``InvalidExpertError`` if not."""
     unknown = sorted(set(fields) - INTAKE_FIELDS)
@@ -82,55 +75,19 @@ def validate_intake(fields: Mapping[str, object]) -> Expert:
     return expert.with_changes(findability_score=compute_findability_score(expert))
 
 
-async def _tags_for(expert: Expert, tagger: TagGenerator, timeout_s: float) -> tuple[str, ...]:
-    """One bounded tagger call, normalized. Every failure comes out as ``_TaggingFailed``."""
-    try:
+def _bounded(tagger: TagGenerator, timeout_s: float) -> TagCall:
+    """The intake's calling policy: one tagger call, bounded by ``timeout_s``."""
+
+    async def call(request: TagRequest) -> Sequence[str]:
         with anyio.fail_after(timeout_s):
-            raw = await tagger.generate_tags(TagRequest.for_expert(expert))
-        return normalize_tags(raw)
-    except (EnrichmentError, TimeoutError, OSError, ValueError) as exc:
-        raise _TaggingFailed(exc) from exc
-    except Exception as exc:  # an adapter bug must not lose the expert: record it, retry later
-        log.exception("unexpected tagger error expert=%s", expert.username)
-        raise _TaggingFailed(exc) from exc
+            return await tagger.generate_tags(request)
+
+    return call
 
 
-async def _save_tags(
-    expert: Expert, tags: tuple[str, ...], repo: ExpertRepo, tagger: TagGenerator
-) -> bool:
-    """Write tags, producer and new score in one transaction; False if it was tagged meanwhile."""
+async def _reload(expert: Expert, repo: AsyncExpertRepo) -> Expert:
     assert expert.id is not None
-    written: bool = await anyio.to_thread.run_sync(
-        partial(
-            repo.save_tags,
-            expert.id,
-            tags=tags,
-            tagged_by=tagger.name,
-            tagged_at=datetime.now(UTC),
-            findability_score=compute_findability_score(expert, tags),
-        )
-    )
-    return written
-
-
-async def _record_failure(expert: Expert, cause: BaseException, repo: ExpertRepo) -> str:
-    assert expert.id is not None
-    error_class, message = describe_error(cause)
-    reason = TaggingFailure(expert.id, expert.username, error_class, message).reason
-    await anyio.to_thread.run_sync(
-        partial(
-            repo.record_tagging_failure,
-            expert.id,
-            error=reason,
-            findability_score=compute_findability_score(expert),
-        )
-    )
-    return reason
-
-
-async def _reload(expert: Expert, repo: ExpertRepo) -> Expert:
-    assert expert.id is not None
-    fresh = await anyio.to_thread.run_sync(repo.get_by_id, expert.id)
+    fresh = await repo.get_by_id(expert.id)
     return fresh if fresh is not None else expert
 
 
@@ -148,24 +105,26 @@ async def intake_expert(
     is saved. A tagging failure is not an error of the call: the result says ``retry_scheduled``.
     """
     expert = validate_intake(fields)
-    stored = await anyio.to_thread.run_sync(repo.add, expert)
+    store = AsyncExpertRepo(repo)
+    stored = await store.add(expert)
     if not stored.has_bio:  # locked decision 2: no bio, no tagger call; scored with 0 tag points
         return IntakeResult(stored, IntakeTagging.NO_BIO)
     assert stored.id is not None
-    try:
-        tags = await _tags_for(stored, tagger, timeout_s)
-    except _TaggingFailed as failed:
-        reason = await _record_failure(stored, failed.cause, repo)
-        retries.schedule_tagging_retry(stored.id)
-        log.warning(
-            "intake tagging failed; saved untagged, retry scheduled expert=%s error=%s",
-            stored.username,
-            reason,
-            extra={"expert": stored.username},
-        )
-        return IntakeResult(await _reload(stored, repo), IntakeTagging.RETRY_SCHEDULED, reason)
-    await _save_tags(stored, tags, repo, tagger)
-    return IntakeResult(await _reload(stored, repo), IntakeTagging.TAGGED)
+    result = await tag_and_save(
+        stored, call=_bounded(tagger, timeout_s), repo=store, tagged_by=tagger.name
+    )
+    if result.failure is None:
+        return IntakeResult(await _reload(stored, store), IntakeTagging.TAGGED)
+    retries.schedule_tagging_retry(stored.id)
+    log.warning(
+        "intake tagging failed; saved untagged, retry scheduled expert=%s error=%s",
+        stored.username,
+        result.failure.reason,
+        extra={"expert": stored.username},
+    )
+    return IntakeResult(
+        await _reload(stored, store), IntakeTagging.RETRY_SCHEDULED, result.failure.reason
+    )
 
 
 async def retry_tagging(
@@ -175,13 +134,14 @@ async def retry_tagging(
     *,
     timeout_s: float = DEFAULT_RETRY_TIMEOUT_S,
 ) -> RetryOutcome:
-    """Tag one untagged expert again, through the same normalization and scoring path.
+    """Tag one untagged expert again, through the same tagging, saving and scoring path.
 
     Never raises (it runs where nobody could catch it): a failure is recorded on the expert and
     logged, and the outcome is returned for callers that want it.
     """
+    store = AsyncExpertRepo(repo)
     try:
-        expert = await anyio.to_thread.run_sync(repo.get_by_id, expert_id)
+        expert = await store.get_by_id(expert_id)
     except EnrichmentError as exc:
         log.error("tagging retry could not read expert id=%s: %s", expert_id, exc)
         return RetryOutcome.FAILED
@@ -193,24 +153,23 @@ async def retry_tagging(
     if not expert.has_bio:
         return RetryOutcome.NO_BIO
     try:
-        tags = await _tags_for(expert, tagger, timeout_s)
-        written = await _save_tags(expert, tags, repo, tagger)
-    except _TaggingFailed as failed:
-        try:
-            reason = await _record_failure(expert, failed.cause, repo)
-        except EnrichmentError as exc:
-            reason = f"{failed.cause} (and recording it failed: {exc})"
+        result = await tag_and_save(
+            expert, call=_bounded(tagger, timeout_s), repo=store, tagged_by=tagger.name
+        )
+    except EnrichmentError as exc:  # the database, not the tagger
+        log.error("tagging retry could not save expert=%s: %s", expert.username, exc)
+        return RetryOutcome.FAILED
+    if result.failure is not None:
         log.warning(
             "tagging retry failed; expert stays untagged until `enrich tag` expert=%s error=%s",
             expert.username,
-            reason,
+            result.failure.reason,
             extra={"expert": expert.username},
         )
         return RetryOutcome.FAILED
-    except EnrichmentError as exc:  # the database, not the tagger
-        log.error("tagging retry could not save tags expert=%s: %s", expert.username, exc)
-        return RetryOutcome.FAILED
-    if not written:
+    if result.status is TagStatus.RACED:
         return RetryOutcome.ALREADY_TAGGED
-    log.info("tagging retry succeeded expert=%s tags=%s", expert.username, ", ".join(tags))
+    log.info(
+        "tagging retry succeeded expert=%s tags=%s", expert.username, ", ".join(result.tags or ())
+    )
     return RetryOutcome.TAGGED

@@ -8,7 +8,7 @@ the rate climbs back gradually as calls succeed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import anyio
 
@@ -18,11 +18,20 @@ RECOVERY_STEP = 0.02
 
 
 class RateLimiter:
-    def __init__(self, rpm: float, *, clock: Callable[[], float] = time.monotonic) -> None:
+    """``clock`` and ``sleep`` are injectable (tests drive them with a virtual clock)."""
+
+    def __init__(
+        self,
+        rpm: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    ) -> None:
         if rpm <= 0:
             raise ValueError("rpm must be positive")
         self.rpm = rpm
         self._clock = clock
+        self._sleep = sleep
         self._factor = 1.0
         self._next_slot = 0.0
         self._paused_until = 0.0
@@ -48,7 +57,7 @@ class RateLimiter:
         while True:
             delay = self.reserve()
             if delay > 0:
-                await anyio.sleep(delay)
+                await self._sleep(delay)
             if self._clock() >= self._paused_until:
                 return
 

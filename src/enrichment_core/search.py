@@ -7,6 +7,7 @@ dimension) would return confident nonsense, so it is refused with a message sayi
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 
@@ -18,10 +19,21 @@ from enrichment_core.errors import (
 )
 from enrichment_core.ports import Embedder, IndexManifest, SearchHit, SearchIndex
 
-__all__ = ["DEFAULT_K", "MAX_K", "MAX_QUERY_CHARS", "InvalidQueryError", "clean_query", "search"]
+__all__ = [
+    "DEFAULT_K",
+    "MAX_K",
+    "MAX_QUERY_CHARS",
+    "InvalidQueryError",
+    "clean_query",
+    "hit_fields",
+    "search",
+]
 
-MAX_QUERY_CHARS = 1_000
-MAX_K = 100
+# The limits both front doors show (the API's query validation, the CLI's -k range) and the use
+# case enforces: one source. 500 characters hold any real question (all-MiniLM-L6-v2 reads about
+# 1,000 characters at most), and 50 experts is more than anyone reads in one answer.
+MAX_QUERY_CHARS = 500
+MAX_K = 50
 DEFAULT_K = 10
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -82,3 +94,18 @@ def search(
         )
     hits = index.search(vector, k)
     return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]
+
+
+def hit_fields(hit: SearchHit) -> dict[str, Any]:
+    """One hit as the front doors show it (the CLI's ``--json``, the API's search answer)."""
+    record = hit.record
+    return {
+        "username": record.username,
+        "score": round(float(hit.score), 4),
+        "name": record.name,
+        "job_title": record.job_title,
+        "company": record.company,
+        "tags": list(record.tags),
+        "findability_score": record.findability_score,
+        "profile_url": record.profile_url,
+    }

@@ -3,8 +3,14 @@
 Loads every untagged expert, sends those with a bio to the ``TagGenerator`` under two limits
 (calls in flight, requests per minute), normalizes and validates each answer, and writes tags,
 their producer and the findability score in one transaction per expert. One expert's failure is
-retried once, then recorded and skipped; a 429 is the quota talking and is waited out instead.
-At the end every expert's findability score is recomputed.
+retried once, then recorded and skipped (locked decision 6; a transient error — timeout,
+connection, 5xx — waits ``retry_delay_s`` first, an invalid answer is retried at once); a 429 is
+the quota talking and is waited out instead. Refused credentials or a tagger that cannot start
+stop the whole run, since every expert would fail alike. At the end every expert's findability
+score is recomputed (``findability.rescore_all``).
+
+Time is injected (``clock``, ``sleep``), so tests drive the rate limiter and the waits with a
+virtual clock instead of the wall clock.
 """
 
 from __future__ import annotations
@@ -12,30 +18,50 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import partial
 
 import anyio
 
 from enrichment_core.errors import (
-    InvalidTagOutputError,
     RateLimitedError,
     TaggerCredentialsError,
     TaggerUnavailableError,
-    TaggingError,
     TransientTaggingError,
 )
 from enrichment_core.experts import Expert
-from enrichment_core.findability import compute_findability_score
+from enrichment_core.findability import rescore_all
+from enrichment_core.offload import AsyncExpertRepo, off_thread
 from enrichment_core.ports import ExpertRepo, TagGenerator, TagRequest
 from enrichment_core.ratelimit import RateLimiter
+from enrichment_core.tag_one import (
+    TaggingFailure,
+    TagStatus,
+    describe_error,
+    tag_and_save,
+)
 from enrichment_core.tags import normalize_tags
 
 log = logging.getLogger("enrichment_core.tagging")
 
+__all__ = [
+    "MAX_ATTEMPTS",
+    "TagOutcome",
+    "TaggingFailure",
+    "TaggingOptions",
+    "TaggingReport",
+    "describe_error",
+    "rescore_all",
+    "tag_untagged_experts",
+]
+
 MAX_ATTEMPTS = 2  # locked decision 6: retry once, then skip
+# Errors that are not one expert's: the whole run stops.
+RUN_STOPPING_ERRORS = (TaggerCredentialsError, TaggerUnavailableError)
+# Failures worth a pause before the retry (the same call may succeed a moment later).
+TRANSIENT_ERRORS = (TransientTaggingError, TimeoutError, OSError)
+
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,18 +78,6 @@ class TaggingOptions:
             raise ValueError("concurrency must be at least 1")
         if not (self.rpm > 0 and math.isfinite(self.rpm)):
             raise ValueError("rpm must be a positive number")
-
-
-@dataclass(frozen=True, slots=True)
-class TaggingFailure:
-    expert_id: int
-    username: str
-    error_class: str
-    message: str
-
-    @property
-    def reason(self) -> str:
-        return f"{self.error_class}: {self.message}"
 
 
 @dataclass(slots=True)
@@ -96,33 +110,24 @@ class TagOutcome:
     tags: tuple[str, ...] | None = None
 
 
-class _ExpertFailed(Exception):
-    def __init__(self, cause: BaseException) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-def describe_error(error: BaseException) -> tuple[str, str]:
-    if isinstance(error, TimeoutError):
-        return "TransientTaggingError", "the tagger did not answer in time"
-    message = " ".join(str(error).split())[:300] or repr(error)
-    return type(error).__name__, message
-
-
 class _Run:
     def __init__(
         self,
-        repo: ExpertRepo,
+        repo: AsyncExpertRepo,
         tagger: TagGenerator,
         options: TaggingOptions,
         report: TaggingReport,
         on_progress: Callable[[TagOutcome], None] | None,
+        *,
+        clock: Callable[[], float],
+        sleep: Sleep,
     ) -> None:
         self.repo = repo
         self.tagger = tagger
         self.options = options
         self.report = report
-        self.limiter = RateLimiter(options.rpm)
+        self.sleep = sleep
+        self.limiter = RateLimiter(options.rpm, clock=clock, sleep=sleep)
         self.on_progress = on_progress or (lambda _outcome: None)
         self._scope: anyio.CancelScope | None = None
 
@@ -130,7 +135,7 @@ class _Run:
         if self._scope is not None:
             self._scope.cancel()
 
-    async def call_through_quota(self, request: TagRequest, username: str) -> Sequence[str]:
+    async def call_through_quota(self, request: TagRequest) -> Sequence[str]:
         """One attempt. 429s are waited out (bounded total wait) and do not count as attempts."""
         waited = 0.0
         undated = 0
@@ -153,43 +158,41 @@ class _Run:
                     "quota reached; waiting %.1fs (rate now %.0f rpm) expert=%s",
                     delay,
                     self.limiter.current_rpm,
-                    username,
+                    request.username,
                 )
                 continue
             self.limiter.succeeded()
             return raw
 
-    async def tag_with_retry(self, expert: Expert) -> tuple[str, ...]:
-        request = TagRequest.for_expert(expert)
-        last: BaseException | None = None
+    async def call_with_retry(self, request: TagRequest) -> Sequence[str]:
+        """Up to ``MAX_ATTEMPTS`` attempts, each normalized (an empty answer is a failed attempt);
+        the last failure is raised. Run-stopping errors are raised at once; a transient failure
+        waits ``retry_delay_s`` before the retry."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return normalize_tags(await self.call_through_quota(request, expert.username))
-            except (TaggerCredentialsError, TaggerUnavailableError):
-                raise  # not this expert's failure: the whole run stops (see process)
-            except (TaggingError, TimeoutError, OSError, ValueError) as exc:
-                last = exc
-            except Exception as exc:  # an adapter bug must not abort the run (decision 6)
-                log.exception("unexpected tagger error expert=%s", expert.username)
-                last = exc
-            if attempt < MAX_ATTEMPTS:
+                return normalize_tags(await self.call_through_quota(request))
+            except RUN_STOPPING_ERRORS:
+                raise
+            except Exception as exc:
+                if attempt == MAX_ATTEMPTS:
+                    raise
                 self.report.retries += 1
-                error_class, message = describe_error(last)
-                log.info("retrying expert=%s after %s: %s", expert.username, error_class, message)
-                transient = isinstance(last, TransientTaggingError | TimeoutError | OSError)
-                if transient and not isinstance(last, InvalidTagOutputError):
-                    await anyio.sleep(self.options.retry_delay_s)
-        assert last is not None
-        raise _ExpertFailed(last)
+                error_class, message = describe_error(exc)
+                log.info("retrying expert=%s after %s: %s", request.username, error_class, message)
+                if isinstance(exc, TRANSIENT_ERRORS):
+                    await self.sleep(self.options.retry_delay_s)
+        raise AssertionError("unreachable: the last attempt returns or raises")
 
     async def process(self, expert: Expert) -> None:
-        assert expert.id is not None
         try:
-            tags = await self.tag_with_retry(expert)
-        except _ExpertFailed as failed:
-            await self.record_failure(expert, failed.cause)
-            return
-        except (TaggerCredentialsError, TaggerUnavailableError) as exc:
+            result = await tag_and_save(
+                expert,
+                call=self.call_with_retry,
+                repo=self.repo,
+                tagged_by=self.tagger.name,
+                fatal=RUN_STOPPING_ERRORS,
+            )
+        except RUN_STOPPING_ERRORS as exc:
             # Every expert would fail the same way (a refused key, a missing model): stop the
             # run instead of burning two calls per expert. Nobody's state changes.
             if self.report.aborted is None:
@@ -197,45 +200,20 @@ class _Run:
                 log.error("tagging run stopped: %s", exc)
             self.stop_now()
             return
-        score = compute_findability_score(expert, tags)
-        written = await anyio.to_thread.run_sync(
-            partial(
-                self.repo.save_tags,
-                expert.id,
-                tags=tags,
-                tagged_by=self.tagger.name,
-                tagged_at=datetime.now(UTC),
-                findability_score=score,
+        if result.failure is not None:
+            self.report.failed.append(result.failure)
+            log.warning(
+                "tagging failed; skipped expert=%s error_class=%s error=%s",
+                expert.username,
+                result.failure.error_class,
+                result.failure.message,
+                extra={"expert": expert.username, "error_class": result.failure.error_class},
             )
-        )
-        if written:
+        elif result.status is TagStatus.TAGGED:
             self.report.tagged += 1
-            self.on_progress(TagOutcome(expert, "tagged", tags))
         else:  # somebody else (an intake retry, a parallel run) tagged it first; theirs stands
             self.report.already_tagged += 1
-            self.on_progress(TagOutcome(expert, "raced"))
-
-    async def record_failure(self, expert: Expert, cause: BaseException) -> None:
-        assert expert.id is not None
-        error_class, message = describe_error(cause)
-        failure = TaggingFailure(expert.id, expert.username, error_class, message)
-        self.report.failed.append(failure)
-        log.warning(
-            "tagging failed; skipped expert=%s error_class=%s error=%s",
-            expert.username,
-            error_class,
-            message,
-            extra={"expert": expert.username, "error_class": error_class},
-        )
-        await anyio.to_thread.run_sync(
-            partial(
-                self.repo.record_tagging_failure,
-                expert.id,
-                error=failure.reason,
-                findability_score=compute_findability_score(expert),
-            )
-        )
-        self.on_progress(TagOutcome(expert, "failed"))
+        self.on_progress(TagOutcome(expert, result.status.value, result.tags))
 
     async def run(self, experts: Sequence[Expert], stop: anyio.Event | None) -> None:
         send, receive = anyio.create_memory_object_stream[Expert](max_buffer_size=len(experts) or 1)
@@ -277,6 +255,8 @@ async def tag_untagged_experts(
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[TagOutcome], None] | None = None,
     stop: anyio.Event | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Sleep = anyio.sleep,
 ) -> TaggingReport:
     """Tag every untagged expert with a bio, then rescore everyone. Returns the run's report.
 
@@ -284,11 +264,12 @@ async def tag_untagged_experts(
     abandoned, a write already started completes, what was written stays written, the report
     says ``cancelled`` and a re-run continues with the rest (tags are immutable, nobody is tagged
     twice). ``on_start`` receives the number of untagged experts before any work starts.
+    ``clock`` and ``sleep`` drive the rate limiter and the waits (injectable for tests).
     """
     options = options or TaggingOptions()
-    started = time.monotonic()
+    started = clock()
     report = TaggingReport(tagger=tagger.name)
-    untagged = await anyio.to_thread.run_sync(partial(repo.list_experts, tagged=False))
+    untagged = await off_thread(repo.list_experts, tagged=False)
     report.untagged = len(untagged)
     if on_start is not None:
         on_start(len(untagged))
@@ -300,30 +281,21 @@ async def tag_untagged_experts(
             report.skipped_no_bio += 1
             if on_progress is not None:
                 on_progress(TagOutcome(expert, "no_bio"))
+    run = _Run(
+        AsyncExpertRepo(repo), tagger, options, report, on_progress, clock=clock, sleep=sleep
+    )
     try:
-        await _Run(repo, tagger, options, report, on_progress).run(to_tag, stop)
+        await run.run(to_tag, stop)
     except BaseExceptionGroup as group:
         # A failure that is not one expert's (the database went away): surface the first cause
         # rather than a task-group wrapper. What was written stays written.
         raise _first_leaf(group) from None
     if not (report.cancelled or report.aborted):
-        report.scored = await anyio.to_thread.run_sync(partial(rescore_all, repo))
-    report.seconds = time.monotonic() - started
+        report.scored = await off_thread(rescore_all, repo)
+    report.seconds = clock() - started
     return report
 
 
 def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:
     first = group.exceptions[0]
     return _first_leaf(first) if isinstance(first, BaseExceptionGroup) else first
-
-
-def rescore_all(repo: ExpertRepo) -> int:
-    """FIND-03: every expert, tagged or not, gets its current findability score (one transaction)."""
-    scores = {}
-    for expert in repo.list_experts():
-        assert expert.id is not None
-        score = compute_findability_score(expert)
-        if expert.findability_score != score:
-            scores[expert.id] = score
-    repo.save_scores(scores)
-    return len(scores)

@@ -19,6 +19,7 @@ import click
 from pydantic import ValidationError
 
 from enrichment_core.errors import EnrichmentError
+from enrichment_core.search import DEFAULT_K, MAX_K
 from enrichment_entrypoints import wiring
 from enrichment_entrypoints.settings import Settings
 
@@ -163,7 +164,7 @@ def seed(ctx: click.Context, csv_file: Path) -> None:
 @click.pass_context
 def score(ctx: click.Context) -> None:
     """Compute and store the findability score (0-100) of every expert."""
-    from enrichment_core.tagging import rescore_all
+    from enrichment_core.findability import rescore_all
 
     with wiring.Services(state(ctx).settings) as services:
         changed = rescore_all(services.repo)
@@ -335,7 +336,14 @@ def ingest(ctx: click.Context, embedder_choice: wiring.EmbedderChoice | None) ->
 
 @cli.command()
 @click.argument("query")
-@click.option("-k", "k", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option(
+    "-k",
+    "k",
+    type=click.IntRange(1, MAX_K),
+    default=DEFAULT_K,
+    show_default=True,
+    help="How many experts.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
 @click.option(
     "--embedder",
@@ -352,12 +360,13 @@ def search(
     embedder_choice: wiring.EmbedderChoice | None,
 ) -> None:
     """Find the best experts for QUERY in the promoted index."""
+    from enrichment_core.search import hit_fields
     from enrichment_core.search import search as run_search
 
     with wiring.Services(state(ctx).settings, embedder_choice=embedder_choice) as services:
         hits = run_search(query, embedder=services.embedder, index=services.index, k=k)
     if as_json:
-        click.echo(json.dumps([hit_json(h) for h in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([hit_fields(h) for h in hits], ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo("No experts found.")
@@ -368,20 +377,6 @@ def search(
         findability = "n/a" if r.findability_score is None else f"{r.findability_score:.1f}"
         click.echo(f"{rank:>2}. {hit.score:.3f}  {r.name} (@{r.username}){title}")
         click.echo(f"    tags: {', '.join(r.tags)} | findability {findability}")
-
-
-def hit_json(hit: Any) -> dict[str, Any]:
-    r = hit.record
-    return {
-        "username": r.username,
-        "score": round(float(hit.score), 4),
-        "name": r.name,
-        "job_title": r.job_title,
-        "company": r.company,
-        "tags": list(r.tags),
-        "findability_score": r.findability_score,
-        "profile_url": r.profile_url,
-    }
 
 
 # --- server ---------------------------------------------------------------------------------

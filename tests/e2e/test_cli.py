@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -49,7 +50,7 @@ def enrich(env: dict[str, str], *args: str) -> Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def rows(tmp_path: Path, query: str) -> list[tuple[object, ...]]:
+def rows(tmp_path: Path, query: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(tmp_path / "experts.db") as conn:
         return conn.execute(query).fetchall()
 

@@ -141,7 +141,7 @@ def test_parameters_and_their_bounds_are_documented(
         "no_bio",
         "pending",
     }
-    assert set(components["SortField"]["enum"]) == {"id", "findability", "name"}
+    assert set(components["ExpertSort"]["enum"]) == {"id", "findability", "name"}
 
 
 def test_admin_routes_declare_the_admin_key_and_public_ones_do_not(

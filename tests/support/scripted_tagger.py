@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 
 import anyio
 
@@ -18,6 +18,7 @@ class ScriptedTagger:
 
     An outcome is a list of tags, an exception instance to raise, or ``"hang"`` (sleep forever).
     By default the tags are derived from the job title: ``["<title>", "consulting"]``.
+    ``clock`` and ``sleep`` (e.g. a ``VirtualClock``'s) time the calls and the ``delay``.
     """
 
     def __init__(
@@ -26,7 +27,11 @@ class ScriptedTagger:
         *,
         delay: float = 0.0,
         name: str = "scripted:test",
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
+        self._clock = clock
+        self._sleep = sleep
         self._script = {user: deque(outcomes) for user, outcomes in (script or {}).items()}
         self.delay = delay
         self._name = name
@@ -42,13 +47,13 @@ class ScriptedTagger:
 
     async def generate_tags(self, request: TagRequest) -> Sequence[str]:
         self.calls.append(request.username)
-        self.call_times.append(time.monotonic())
+        self.call_times.append(self._clock())
         self.calls_by_user[request.username] += 1
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
             if self.delay:
-                await anyio.sleep(self.delay)
+                await self._sleep(self.delay)
             queue = self._script.get(request.username)
             outcome: Outcome = (
                 queue.popleft() if queue else [request.job_title or "general", "Consulting"]

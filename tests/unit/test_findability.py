@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -54,10 +56,10 @@ def experts(draw: st.DrawFn) -> Expert:
         ({"bio": "x" * 7, "hourly_rate": 0.01}, 10.6),  # 0.56 + 10
     ],
 )
-def test_hand_computed_examples(fields: dict[str, object], expected: float) -> None:
+def test_hand_computed_examples(fields: dict[str, Any], expected: float) -> None:
     assert compute_findability_score(Expert(username="u", **fields)) == pytest.approx(
         expected, abs=0.05
-    )  # type: ignore[arg-type]
+    )
 
 
 def test_explicit_tags_override_the_experts_own() -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import anyio
 import pytest
 
 from enrichment_core.ratelimit import MIN_RATE_FACTOR, RateLimiter
+from tests.support.virtual_clock import VirtualClock
 
 
 class Clock:
@@ -53,3 +55,19 @@ def test_the_rate_recovers_gradually_but_never_above_the_configured_one() -> Non
 def test_rpm_must_be_positive() -> None:
     with pytest.raises(ValueError):
         RateLimiter(0)
+
+
+def test_acquire_waits_for_its_slot_with_the_injected_sleep() -> None:
+    clock = VirtualClock(start=100.0)
+    limiter = RateLimiter(120, clock=clock.monotonic, sleep=clock.sleep)  # one every 0.5 s
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            group.start_soon(clock.drive)
+            for _ in range(3):
+                await limiter.acquire()
+            group.cancel_scope.cancel()
+
+    anyio.run(main)
+    assert clock.sleeps == pytest.approx([0.5, 0.5])
+    assert clock.now == pytest.approx(101.0)

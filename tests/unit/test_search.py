@@ -79,7 +79,7 @@ def test_an_empty_query_is_refused_with_an_example(
 def test_an_oversize_query_is_refused(
     embedder: HashingEmbedder, index: InMemoryVectorIndex
 ) -> None:
-    with pytest.raises(ValueError, match="at most 1,000"):
+    with pytest.raises(ValueError, match=f"at most {MAX_QUERY_CHARS:,}"):
         search("tax " * MAX_QUERY_CHARS, embedder=embedder, index=index)
 
 

@@ -20,6 +20,7 @@ from enrichment_core.experts import Expert, new_expert
 from enrichment_core.findability import compute_findability_score
 from enrichment_core.tagging import TaggingOptions, TaggingReport, TagOutcome, tag_untagged_experts
 from tests.support.scripted_tagger import ScriptedTagger
+from tests.support.virtual_clock import VirtualClock
 
 FAST = TaggingOptions(concurrency=4, rpm=60_000, retry_delay_s=0.0, default_quota_delay_s=0.01)
 
@@ -44,15 +45,28 @@ def run(
     options: TaggingOptions = FAST,
     outcomes: list[TagOutcome] | None = None,
     stop: anyio.Event | None = None,
+    clock: VirtualClock | None = None,
 ) -> TaggingReport:
+    """One run on virtual time: the rate limiter's and the retry's waits take no real time."""
+    virtual = clock or VirtualClock()
+
     async def main() -> TaggingReport:
-        return await tag_untagged_experts(
-            repo,
-            tagger,
-            options,
-            on_progress=(outcomes.append if outcomes is not None else None),
-            stop=stop,
-        )
+        try:
+            async with anyio.create_task_group() as group:
+                group.start_soon(virtual.drive)
+                report = await tag_untagged_experts(
+                    repo,
+                    tagger,
+                    options,
+                    on_progress=(outcomes.append if outcomes is not None else None),
+                    stop=stop,
+                    clock=virtual.monotonic,
+                    sleep=virtual.sleep,
+                )
+                group.cancel_scope.cancel()
+        except BaseExceptionGroup as group_error:  # the run's own error, not the clock's group
+            raise group_error.exceptions[0] from None
+        return report
 
     return anyio.run(main)
 
@@ -161,30 +175,57 @@ def test_429s_beyond_the_wait_budget_count_as_a_failed_attempt() -> None:
 
 
 def test_a_429_pauses_the_whole_run() -> None:
+    clock = VirtualClock()
     repo = directory(*[f"u{i}" for i in range(6)])
-    tagger = ScriptedTagger({"u0": [RateLimitedError("429", retry_after=0.3)]}, delay=0.01)
+    tagger = ScriptedTagger(
+        {"u0": [RateLimitedError("429", retry_after=0.3)]},
+        delay=0.01,
+        clock=clock.monotonic,
+        sleep=clock.sleep,
+    )
     options = TaggingOptions(concurrency=3, rpm=60_000, retry_delay_s=0)
-    report = run(repo, tagger, options)
+    report = run(repo, tagger, options, clock=clock)
     assert report.tagged == 6
     first = tagger.call_times[0]
     later = [t - first for t in tagger.call_times[3:]]
-    assert min(later) >= 0.25  # calls after the 429 waited for the server's delay
+    assert min(later) >= 0.3  # calls after the 429 waited for the server's delay
 
 
 def test_concurrency_is_bounded() -> None:
+    clock = VirtualClock()
     repo = directory(*[f"u{i}" for i in range(20)])
-    tagger = ScriptedTagger(delay=0.02)
-    run(repo, tagger, TaggingOptions(concurrency=3, rpm=60_000))
+    tagger = ScriptedTagger(delay=0.02, clock=clock.monotonic, sleep=clock.sleep)
+    run(repo, tagger, TaggingOptions(concurrency=3, rpm=60_000), clock=clock)
     assert tagger.max_in_flight == 3
 
 
 def test_requests_per_minute_are_a_steady_rate() -> None:
+    clock = VirtualClock()
     repo = directory(*[f"u{i}" for i in range(6)])
-    tagger = ScriptedTagger()
-    run(repo, tagger, TaggingOptions(concurrency=6, rpm=600))  # one call per 0.1 s
+    tagger = ScriptedTagger(clock=clock.monotonic)
+    run(repo, tagger, TaggingOptions(concurrency=6, rpm=600), clock=clock)  # one call per 0.1 s
     gaps = [b - a for a, b in zip(tagger.call_times, tagger.call_times[1:], strict=False)]
-    assert min(gaps) >= 0.08
-    assert tagger.call_times[-1] - tagger.call_times[0] >= 0.45
+    assert gaps == pytest.approx([0.1] * 5)
+
+
+def test_a_transient_failure_waits_before_its_retry_and_an_invalid_answer_does_not() -> None:
+    clock = VirtualClock()
+    repo = directory("ada", "bob")
+    tagger = ScriptedTagger(
+        {"ada": [TransientTaggingError("503"), ["ok"]], "bob": [InvalidTagOutputError("x"), ["ok"]]}
+    )
+    options = TaggingOptions(concurrency=1, rpm=60_000, retry_delay_s=7.0)
+    report = run(repo, tagger, options, clock=clock)
+    assert report.retries == 2 and report.failed == []
+    assert clock.sleeps.count(7.0) == 1  # only the transient failure paused
+
+
+def test_a_permanent_error_is_retried_once_like_any_failure() -> None:
+    repo = directory("ada")
+    tagger = ScriptedTagger({"ada": [PermanentTaggingError("400 bad request"), ["fine"]]})
+    report = run(repo, tagger)
+    assert tagger.calls_by_user["ada"] == 2  # locked decision 6: retry once, then skip
+    assert stored(repo, "ada").tags == ("fine",) and report.retries == 1
 
 
 def test_reruns_skip_tagged_experts_and_tags_are_immutable() -> None:
@@ -200,7 +241,7 @@ def test_reruns_skip_tagged_experts_and_tags_are_immutable() -> None:
 
 def test_tags_and_score_are_written_together_or_not_at_all() -> None:
     class CrashingRepo(InMemoryExpertRepo):
-        def save_tags(self, expert_id: int, **kwargs: object) -> bool:  # type: ignore[override]
+        def save_tags(self, expert_id: int, **kwargs: object) -> bool:
             raise RuntimeError("disk full")
 
     repo = CrashingRepo(directory("ada").list_experts())

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from enrichment_core import __version__
 from enrichment_core.errors import EnrichmentError
+from enrichment_core.offload import off_thread
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
 from enrichment_entrypoints.api.docs import install_offline_docs
 from enrichment_entrypoints.api.errors import install_error_handlers
@@ -114,8 +115,8 @@ def _database_status(services: ApiServices) -> DatabaseHealth:
 
 
 async def health(services: ApiServices) -> tuple[Health, int]:
-    database = await anyio.to_thread.run_sync(_database_status, services)
-    index = await anyio.to_thread.run_sync(_index_status, services)
+    database = await off_thread(_database_status, services)
+    index = await off_thread(_index_status, services)
     embedder = services.embedder
     matches = None
     if index.loaded:
@@ -140,7 +141,7 @@ async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> No
     started = time.monotonic()
     try:
         if embedder:
-            await anyio.to_thread.run_sync(services.embedder.embed_query, "warm-up")
+            await off_thread(services.embedder.embed_query, "warm-up")
         if tagger:
             await services.tagger.generate_tags(_WARM_UP_REQUEST)
     except Exception as exc:  # best effort: the first real request will report the problem
@@ -191,7 +192,7 @@ def create_app(
                 "%s is not set: every admin route answers 503 until you set it and restart",
                 ADMIN_KEY_ENV,
             )
-        status = await anyio.to_thread.run_sync(_index_status, services)  # loads, never builds
+        status = await off_thread(_index_status, services)  # loads, never builds
         if status.loaded:
             log.info("search index loaded: %s experts (%s)", status.count, status.embedder_model)
         else:

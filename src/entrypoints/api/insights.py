@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import anyio
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.insights import DirectoryInsights, directory_insights
+from enrichment_core.offload import off_thread
 from enrichment_core.ports import ExpertRepo
 from enrichment_entrypoints.api.errors import translate
 
@@ -104,7 +104,7 @@ def add_insights_route(router: APIRouter, repo: ExpertRepo) -> None:
     )
     async def get_insights() -> Insights:
         try:
-            insights = await anyio.to_thread.run_sync(directory_insights, repo)
+            insights = await off_thread(directory_insights, repo)
         except EnrichmentError as exc:
             raise translate(exc) from None
         return Insights.from_insights(insights)

@@ -14,10 +14,9 @@ FastAPI service can include it under its own prefix and dependencies::
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import Annotated, Any
+from typing import Annotated, ParamSpec, TypeVar
 from urllib.parse import quote
 
 import anyio
@@ -26,22 +25,28 @@ from fastapi.routing import APIRoute
 from pydantic import SecretStr
 
 from enrichment_core.errors import EnrichmentError
-from enrichment_core.experts import TaggingState
 from enrichment_core.intake import (
     DEFAULT_INTAKE_TIMEOUT_S,
     DEFAULT_RETRY_TIMEOUT_S,
     intake_expert,
     retry_tagging,
 )
-from enrichment_core.ports import Embedder, ExpertRepo, ExpertSort, SearchIndex, TagGenerator
-from enrichment_core.search import search
+from enrichment_core.offload import off_thread
+from enrichment_core.ports import (
+    Embedder,
+    ExpertRepo,
+    ExpertSort,
+    SearchIndex,
+    SortOrder,
+    StateFilter,
+    TagGenerator,
+)
+from enrichment_core.search import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, search
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
 from enrichment_entrypoints.api.insights import add_insights_route
 from enrichment_entrypoints.api.schemas import (
-    MAX_K,
     MAX_PAGE,
-    MAX_QUERY_CHARS,
     ExpertCreate,
     ExpertCreated,
     ExpertPage,
@@ -49,12 +54,12 @@ from enrichment_entrypoints.api.schemas import (
     GapField,
     SearchHitPublic,
     SearchResults,
-    SortField,
-    SortOrder,
-    StateFilter,
 )
 
 log = logging.getLogger("enrichment_entrypoints.api")
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -104,24 +109,35 @@ def operation_id(route: APIRoute) -> str:
     return route.name
 
 
-async def _in_thread(call: Callable[[], Any]) -> Any:
+async def _in_thread(call: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """A blocking port call off the event loop, its domain errors translated."""
     try:
-        return await anyio.to_thread.run_sync(call)
+        return await off_thread(call, *args, **kwargs)
     except EnrichmentError as exc:
         raise translate(exc) from None
 
 
-_STATES: Mapping[StateFilter, TaggingState] = {
-    StateFilter.TAGGED: TaggingState.TAGGED,
-    StateFilter.FAILED: TaggingState.FAILED,
-    StateFilter.NO_BIO: TaggingState.NO_BIO,
-    StateFilter.PENDING: TaggingState.PENDING,
-}
-_SORTS = {
-    SortField.ID: ExpertSort.ID,
-    SortField.FINDABILITY: ExpertSort.FINDABILITY,
-    SortField.NAME: ExpertSort.NAME,
-}
+# --- the services as a dependency --------------------------------------------------------------
+
+_SCOPE_KEY = "enrichment.services"
+
+
+def _provider(services: ApiServices) -> Callable[[Request], None]:
+    """A router dependency handing the router's services to its routes (``get_services``)."""
+
+    def provide_services(request: Request) -> None:
+        request.scope[_SCOPE_KEY] = services
+
+    return provide_services
+
+
+def get_services(request: Request) -> ApiServices:
+    """The ``ApiServices`` of the router that matched the request (override it in tests)."""
+    services: ApiServices = request.scope[_SCOPE_KEY]
+    return services
+
+
+ServicesDep = Annotated[ApiServices, Depends(get_services)]
 
 
 def create_admin_router(services: ApiServices, *, require_admin_key: bool = True) -> APIRouter:
@@ -133,7 +149,7 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
     guard = [Depends(admin_key_guard(services.admin_secret))] if require_admin_key else []
     router = APIRouter(
         tags=["admin"],
-        dependencies=guard,
+        dependencies=[Depends(_provider(services)), *guard],
         route_class=BodyLimitRoute,
         generate_unique_id_function=operation_id,
         responses=error_responses(401, 422, 503) if require_admin_key else error_responses(422),
@@ -147,7 +163,11 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         summary="Add an expert, tagged and scored before the answer",
     )
     async def add_expert(
-        body: ExpertCreate, background: BackgroundTasks, request: Request, response: Response
+        body: ExpertCreate,
+        background: BackgroundTasks,
+        request: Request,
+        response: Response,
+        services: ServicesDep,
     ) -> ExpertCreated:
         """Validate and save one expert, tag it synchronously when it has a bio, score it.
 
@@ -176,12 +196,13 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         summary="List experts with tags, score and tagging state",
     )
     async def list_experts(
+        services: ServicesDep,
         offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
         limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
         state: Annotated[
             StateFilter | None, Query(description="Only experts in this tagging state.")
         ] = None,
-        sort: SortField = SortField.ID,
+        sort: ExpertSort = ExpertSort.ID,
         order: SortOrder = SortOrder.ASC,
         tag: Annotated[
             str | None,
@@ -197,20 +218,19 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
             GapField | None, Query(description="Only experts missing this profile field.")
         ] = None,
     ) -> ExpertPage:
+        tagging_state, tagged = state.criteria() if state else (None, None)
         page = await _in_thread(
-            partial(
-                services.repo.page,
-                offset=offset,
-                limit=limit,
-                state=_STATES.get(state) if state else None,
-                tagged=False if state is StateFilter.UNTAGGED else None,
-                sort=_SORTS[sort],
-                descending=order is SortOrder.DESC,
-                tag=tag,
-                min_findability=min_findability,
-                findability_below=findability_below,
-                missing=missing.value if missing else None,
-            )
+            services.repo.page,
+            offset=offset,
+            limit=limit,
+            state=tagging_state,
+            tagged=tagged,
+            sort=sort,
+            descending=order is SortOrder.DESC,
+            tag=tag,
+            min_findability=min_findability,
+            findability_below=findability_below,
+            missing=missing.value if missing else None,
         )
         return ExpertPage(
             items=[ExpertPublic.from_expert(e) for e in page.experts],
@@ -228,8 +248,8 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         responses=error_responses(404),
         summary="One expert by username",
     )
-    async def get_expert(username: str) -> ExpertPublic:
-        expert = await _in_thread(partial(services.repo.get, username))
+    async def get_expert(username: str, services: ServicesDep) -> ExpertPublic:
+        expert = await _in_thread(services.repo.get, username)
         if expert is None:
             raise ApiError(404, "expert_not_found", f"no expert with username {username!r}")
         return ExpertPublic.from_expert(expert)
@@ -242,7 +262,11 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
 
 def create_search_router(services: ApiServices) -> APIRouter:
     """The public route ``/search`` (``create_app`` mounts it at /api)."""
-    router = APIRouter(tags=["search"], generate_unique_id_function=operation_id)
+    router = APIRouter(
+        tags=["search"],
+        dependencies=[Depends(_provider(services))],
+        generate_unique_id_function=operation_id,
+    )
 
     @router.get(
         "/search",
@@ -251,6 +275,7 @@ def create_search_router(services: ApiServices) -> APIRouter:
         summary="Find the best experts for a question",
     )
     async def search_experts(
+        services: ServicesDep,
         q: Annotated[
             str,
             Query(
@@ -259,12 +284,10 @@ def create_search_router(services: ApiServices) -> APIRouter:
                 description="What the client needs, e.g. 'R&D tax credits for a startup'.",
             ),
         ],
-        k: Annotated[int, Query(ge=1, le=MAX_K, description="How many experts.")] = 10,
+        k: Annotated[int, Query(ge=1, le=MAX_K, description="How many experts.")] = DEFAULT_K,
     ) -> SearchResults:
         """Search the promoted index. 503 until an index has been promoted (`enrich ingest`)."""
-        hits = await _in_thread(
-            partial(search, q, embedder=services.embedder, index=services.index, k=k)
-        )
+        hits = await _in_thread(search, q, embedder=services.embedder, index=services.index, k=k)
         return SearchResults(
             query=q, k=k, hits=[SearchHitPublic.from_hit(i, h) for i, h in enumerate(hits, 1)]
         )

@@ -19,9 +19,8 @@ from enrichment_core.experts import (
 from enrichment_core.findability import FindabilityTip, findability_advice
 from enrichment_core.intake import IntakeResult
 from enrichment_core.ports import SearchHit
+from enrichment_core.search import hit_fields
 
-MAX_QUERY_CHARS = 500
-MAX_K = 50
 MAX_PAGE = 200
 
 
@@ -146,14 +145,6 @@ class ExpertPage(BaseModel):
     limit: int
 
 
-class StateFilter(StrEnum):
-    TAGGED = "tagged"
-    UNTAGGED = "untagged"
-    FAILED = "failed"
-    NO_BIO = "no_bio"
-    PENDING = "pending"
-
-
 class GapField(StrEnum):
     """Profile fields the ``missing`` filter knows (``enrichment_core.insights.GAP_FIELDS``)."""
 
@@ -162,17 +153,6 @@ class GapField(StrEnum):
     JOB_TITLE = "job_title"
     HOURLY_RATE = "hourly_rate"
     COMPANY = "company"
-
-
-class SortField(StrEnum):
-    ID = "id"
-    FINDABILITY = "findability"
-    NAME = "name"
-
-
-class SortOrder(StrEnum):
-    ASC = "asc"
-    DESC = "desc"
 
 
 class SearchHitPublic(BaseModel):
@@ -188,18 +168,7 @@ class SearchHitPublic(BaseModel):
 
     @classmethod
     def from_hit(cls, rank: int, hit: SearchHit) -> SearchHitPublic:
-        r = hit.record
-        return cls(
-            rank=rank,
-            score=round(float(hit.score), 4),
-            username=r.username,
-            name=r.name,
-            job_title=r.job_title,
-            company=r.company,
-            tags=list(r.tags),
-            findability_score=r.findability_score,
-            profile_url=r.profile_url,
-        )
+        return cls(rank=rank, **hit_fields(hit))
 
 
 class SearchResults(BaseModel):
