@@ -70,6 +70,18 @@ class TransientTaggingError(TaggingError):
     """Timeout, refused connection, 5xx: the same call may succeed a moment later."""
 
 
+class TaggerUnreachableError(TransientTaggingError):
+    """The tagger's service cannot be reached at all (connection refused or reset, DNS failure).
+
+    The service's fault, not the expert's: like a 429, a batch run pauses every worker and
+    waits (bounded) instead of spending the expert's retry. ``service`` names it ("Gemini").
+    """
+
+    def __init__(self, message: str, service: str) -> None:
+        super().__init__(message)
+        self.service = service
+
+
 class InvalidTagOutputError(TaggingError):
     """The tagger answered, but not with a non-empty list of short tags (bad JSON, SAFETY, empty)."""
 

@@ -3,6 +3,9 @@
 Requests are spaced ``60 / rpm`` seconds apart (a steady rate, not bursts of ``rpm`` at the top
 of each minute). A 429 pauses every caller for the server's ``retryDelay`` and lowers the rate;
 the rate climbs back gradually as calls succeed.
+
+``Outage`` is the same idea for a service that cannot be reached at all: every caller pauses,
+with a growing delay between probes, until it answers or the total wait runs out.
 """
 
 from __future__ import annotations
@@ -61,11 +64,78 @@ class RateLimiter:
             if self._clock() >= self._paused_until:
                 return
 
-    def pause(self, seconds: float) -> None:
-        """The quota answered: nobody sends before ``seconds`` from now, and the rate drops."""
+    def pause(self, seconds: float, *, slow_down: bool = True) -> None:
+        """The quota answered: nobody sends before ``seconds`` from now, and the rate drops
+        (unless ``slow_down`` is False: an outage says nothing about the rate)."""
         self._paused_until = max(self._paused_until, self._clock() + max(0.0, seconds))
-        self._factor = max(MIN_RATE_FACTOR, self._factor * SLOWDOWN)
+        if slow_down:
+            self._factor = max(MIN_RATE_FACTOR, self._factor * SLOWDOWN)
 
     def succeeded(self) -> None:
         """A call went through: creep back towards the configured rate."""
         self._factor = min(1.0, self._factor + RECOVERY_STEP)
+
+
+OUTAGE_FIRST_DELAY_S = 1.0
+OUTAGE_MAX_DELAY_S = 30.0
+
+
+class OutageTooLongError(Exception):
+    """The service stayed unreachable for longer than the allowed total wait."""
+
+    def __init__(self, waited_s: float) -> None:
+        super().__init__(f"unreachable for {waited_s:.0f}s")
+        self.waited_s = waited_s
+
+
+class Outage:
+    """An unreachable service, shared by the concurrent callers of one ``RateLimiter``.
+
+    Each failed probe pauses the limiter (1 s, 2 s, 4 s ... at most 30 s between probes); calls
+    that were already in flight when the pause began only wait, so N workers failing at once
+    count as one probe. ``unreachable`` returns True when an outage begins (say so once) and
+    raises ``OutageTooLongError`` once the outage has lasted ``max_wait_s``; ``reachable``
+    ends it.
+    """
+
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        max_wait_s: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._limiter = limiter
+        self._max_wait_s = max_wait_s
+        self._clock = clock
+        self._since: float | None = None
+        self._last_pause = float("-inf")
+        self._next_delay = OUTAGE_FIRST_DELAY_S
+
+    @property
+    def ongoing(self) -> bool:
+        return self._since is not None
+
+    def unreachable(self, call_started: float) -> bool:
+        now = self._clock()
+        began = self._since is None
+        if self._since is None:
+            self._since = now
+        elif call_started < self._last_pause:
+            return False  # in flight before the current pause: wait in line, do not escalate
+        waited = now - self._since
+        if waited >= self._max_wait_s:
+            raise OutageTooLongError(waited)
+        delay = min(self._next_delay, self._max_wait_s - waited)
+        self._next_delay = min(self._next_delay * 2, OUTAGE_MAX_DELAY_S)
+        self._last_pause = now
+        self._limiter.pause(delay, slow_down=False)
+        return began
+
+    def reachable(self) -> float | None:
+        """The service answered: the outage (if any) is over; returns how long it lasted."""
+        if self._since is None:
+            return None
+        lasted = self._clock() - self._since
+        self._since, self._next_delay = None, OUTAGE_FIRST_DELAY_S
+        return lasted

@@ -5,7 +5,7 @@ Loads every untagged expert, sends those with a bio to the ``TagGenerator`` unde
 their producer and the findability score in one transaction per expert. One expert's failure is
 retried once, then recorded and skipped (locked decision 6; a transient error — timeout,
 connection, 5xx — waits ``retry_delay_s`` first, an invalid answer is retried at once); a 429 is
-the quota talking and is waited out instead. Refused credentials or a tagger that cannot start
+the quota talking and is waited out instead, and so is an unreachable service (``quota``). Refused credentials or a tagger that cannot start
 stop the whole run, since every expert would fail alike. At the end every expert's findability
 score is recomputed (``findability.rescore_all``).
 
@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 import anyio
 
 from enrichment_core.errors import (
-    RateLimitedError,
     TaggerCredentialsError,
     TaggerUnavailableError,
     TransientTaggingError,
@@ -33,7 +32,7 @@ from enrichment_core.experts import Expert
 from enrichment_core.findability import rescore_all
 from enrichment_core.offload import AsyncExpertRepo, off_thread
 from enrichment_core.ports import ExpertRepo, TagGenerator, TagRequest
-from enrichment_core.ratelimit import RateLimiter
+from enrichment_core.quota import QuotaGate
 from enrichment_core.tag_one import (
     TaggingFailure,
     TagStatus,
@@ -89,6 +88,7 @@ class TaggingReport:
     already_tagged: int = 0
     failed: list[TaggingFailure] = field(default_factory=list)
     rate_limited: int = 0
+    outage_waits: int = 0
     retries: int = 0
     scored: int = 0
     cancelled: bool = False
@@ -119,6 +119,7 @@ class _Run:
         report: TaggingReport,
         on_progress: Callable[[TagOutcome], None] | None,
         *,
+        on_notice: Callable[[str], None] | None = None,
         clock: Callable[[], float],
         sleep: Sleep,
     ) -> None:
@@ -127,7 +128,16 @@ class _Run:
         self.options = options
         self.report = report
         self.sleep = sleep
-        self.limiter = RateLimiter(options.rpm, clock=clock, sleep=sleep)
+        self.gate = QuotaGate(
+            tagger,
+            rpm=options.rpm,
+            call_timeout_s=options.call_timeout_s,
+            max_wait_s=options.max_quota_wait_s,
+            default_quota_delay_s=options.default_quota_delay_s,
+            on_notice=on_notice,
+            clock=clock,
+            sleep=sleep,
+        )
         self.on_progress = on_progress or (lambda _outcome: None)
         self._scope: anyio.CancelScope | None = None
 
@@ -135,42 +145,13 @@ class _Run:
         if self._scope is not None:
             self._scope.cancel()
 
-    async def call_through_quota(self, request: TagRequest) -> Sequence[str]:
-        """One attempt. 429s are waited out (bounded total wait) and do not count as attempts."""
-        waited = 0.0
-        undated = 0
-        while True:
-            await self.limiter.acquire()
-            try:
-                with anyio.fail_after(self.options.call_timeout_s):
-                    raw = await self.tagger.generate_tags(request)
-            except RateLimitedError as exc:
-                self.report.rate_limited += 1
-                delay = exc.retry_after
-                if delay is None:  # no retryDelay from the server: back off exponentially
-                    delay = self.options.default_quota_delay_s * 2 ** min(undated, 5)
-                    undated += 1
-                if waited + delay > self.options.max_quota_wait_s:
-                    raise
-                waited += delay
-                self.limiter.pause(delay)
-                log.info(
-                    "quota reached; waiting %.1fs (rate now %.0f rpm) expert=%s",
-                    delay,
-                    self.limiter.current_rpm,
-                    request.username,
-                )
-                continue
-            self.limiter.succeeded()
-            return raw
-
     async def call_with_retry(self, request: TagRequest) -> Sequence[str]:
         """Up to ``MAX_ATTEMPTS`` attempts, each normalized (an empty answer is a failed attempt);
         the last failure is raised. Run-stopping errors are raised at once; a transient failure
         waits ``retry_delay_s`` before the retry."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
-                return normalize_tags(await self.call_through_quota(request))
+                return normalize_tags(await self.gate.call(request))
             except RUN_STOPPING_ERRORS:
                 raise
             except Exception as exc:
@@ -254,6 +235,7 @@ async def tag_untagged_experts(
     *,
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[TagOutcome], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
     stop: anyio.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Sleep = anyio.sleep,
@@ -263,7 +245,9 @@ async def tag_untagged_experts(
     Setting ``stop`` (the CLI does on Ctrl-C) ends the run cleanly: calls in flight are
     abandoned, a write already started completes, what was written stays written, the report
     says ``cancelled`` and a re-run continues with the rest (tags are immutable, nobody is tagged
-    twice). ``on_start`` receives the number of untagged experts before any work starts.
+    twice). ``on_start`` receives the number of untagged experts before any work starts;
+    ``on_notice`` receives lines worth showing a person while the run goes on (the tagger's
+    service is unreachable and the run is waiting, see ``quota``).
     ``clock`` and ``sleep`` drive the rate limiter and the waits (injectable for tests).
     """
     options = options or TaggingOptions()
@@ -282,7 +266,14 @@ async def tag_untagged_experts(
             if on_progress is not None:
                 on_progress(TagOutcome(expert, "no_bio"))
     run = _Run(
-        AsyncExpertRepo(repo), tagger, options, report, on_progress, clock=clock, sleep=sleep
+        AsyncExpertRepo(repo),
+        tagger,
+        options,
+        report,
+        on_progress,
+        on_notice=on_notice,
+        clock=clock,
+        sleep=sleep,
     )
     try:
         await run.run(to_tag, stop)
@@ -290,6 +281,8 @@ async def tag_untagged_experts(
         # A failure that is not one expert's (the database went away): surface the first cause
         # rather than a task-group wrapper. What was written stays written.
         raise _first_leaf(group) from None
+    finally:
+        report.rate_limited, report.outage_waits = run.gate.rate_limited, run.gate.outage_waits
     if not (report.cancelled or report.aborted):
         report.scored = await off_thread(rescore_all, repo)
     report.seconds = clock() - started

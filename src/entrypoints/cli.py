@@ -219,6 +219,12 @@ def tag(
         if bar is not None:
             bar.update(1)
 
+    def on_notice(message: str) -> None:  # one line, above the progress bar
+        if bar is not None:
+            bar.write(message, file=sys.stderr)
+        else:
+            click.echo(message, err=True)
+
     async def run() -> Any:
         stop = anyio.Event()
         async with services, anyio.create_task_group() as group:
@@ -236,6 +242,7 @@ def tag(
                 options,
                 on_start=on_start,
                 on_progress=on_progress,
+                on_notice=on_notice,
                 stop=stop,
             )
             group.cancel_scope.cancel()

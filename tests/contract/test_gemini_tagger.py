@@ -23,6 +23,7 @@ from enrichment_core.errors import (
     RateLimitedError,
     TaggerCredentialsError,
     TaggerUnavailableError,
+    TaggerUnreachableError,
     TaggingError,
     TransientTaggingError,
 )
@@ -205,7 +206,7 @@ def test_the_sync_path_tags_and_maps_errors_the_same_way(
         ("502", TransientTaggingError),
         ("504", TransientTaggingError),
         ("408", TransientTaggingError),
-        ("disconnect", TransientTaggingError),
+        ("disconnect", TaggerUnreachableError),
         ("429", RateLimitedError),
         ("429_no_details", RateLimitedError),
         ("400", PermanentTaggingError),

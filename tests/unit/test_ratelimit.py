@@ -5,7 +5,7 @@ from __future__ import annotations
 import anyio
 import pytest
 
-from enrichment_core.ratelimit import MIN_RATE_FACTOR, RateLimiter
+from enrichment_core.ratelimit import MIN_RATE_FACTOR, Outage, OutageTooLongError, RateLimiter
 from tests.support.virtual_clock import VirtualClock
 
 
@@ -71,3 +71,38 @@ def test_acquire_waits_for_its_slot_with_the_injected_sleep() -> None:
     anyio.run(main)
     assert clock.sleeps == pytest.approx([0.5, 0.5])
     assert clock.now == pytest.approx(101.0)
+
+
+# --- outages (issue 10, item 3) -----------------------------------------------------------------
+
+
+def test_an_outage_backs_off_and_calls_in_flight_together_count_as_one_probe() -> None:
+    clock = Clock()
+    limiter = RateLimiter(600, clock=clock)
+    outage = Outage(limiter, max_wait_s=60, clock=clock)
+    started = clock.now
+    clock.now += 0.2  # the calls fail a moment after they were sent
+    assert outage.unreachable(started) is True  # began: say so once
+    first_pause = limiter.reserve()
+    for _ in range(7):  # the other workers' calls, in flight before the pause: no escalation
+        assert outage.unreachable(started) is False
+    assert first_pause == pytest.approx(1.0)
+    assert limiter.reserve() == pytest.approx(first_pause + limiter.interval, abs=0.01)
+    probe = clock.now = clock.now + 1.5
+    clock.now += 0.2
+    outage.unreachable(probe)  # the next probe fails: a longer pause
+    assert limiter.reserve() == pytest.approx(2.0, abs=0.01)
+    assert limiter.current_rpm == 600  # an outage says nothing about the rate
+
+
+def test_an_outage_ends_when_the_service_answers_and_is_bounded_by_the_total_wait() -> None:
+    clock = Clock()
+    outage = Outage(RateLimiter(600, clock=clock), max_wait_s=10, clock=clock)
+    outage.unreachable(clock.now)
+    clock.now += 4
+    assert outage.reachable() == pytest.approx(4)
+    assert not outage.ongoing and outage.reachable() is None
+    assert outage.unreachable(clock.now) is True  # a new outage begins
+    clock.now += 10
+    with pytest.raises(OutageTooLongError):
+        outage.unreachable(clock.now)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import re
+import socket
 import threading
 from collections.abc import AsyncGenerator, Callable
 from typing import Any
@@ -59,6 +60,36 @@ def _transport_errors() -> tuple[type[BaseException], ...]:
 
 
 TRANSPORT_ERRORS = _transport_errors()
+
+
+_UNREACHABLE_HTTPX = (
+    "ConnectError",
+    "ConnectTimeout",
+    "ReadError",
+    "WriteError",
+    "RemoteProtocolError",
+)
+
+
+def _unreachable_errors() -> tuple[type[BaseException], ...]:
+    """Transport errors meaning "the service cannot be reached": refused or reset connections,
+    DNS failures, a server gone mid-request. (A slow answer is a timeout, not this.)"""
+    found: list[type[BaseException]] = [ConnectionError, socket.gaierror]
+    wanted = {
+        "httpx": _UNREACHABLE_HTTPX,
+        "httpx2": _UNREACHABLE_HTTPX,  # what google-genai 3.x vendors
+        "aiohttp": ("ClientConnectorError", "ServerDisconnectedError"),
+    }
+    for module_name, names in wanted.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        found.extend(getattr(module, name) for name in names if hasattr(module, name))
+    return tuple(found)
+
+
+UNREACHABLE_ERRORS = _unreachable_errors()
 
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*s\s*$")
 

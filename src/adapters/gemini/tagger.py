@@ -20,6 +20,7 @@ from enrichment_adapters.gemini.client import (
     MISSING_KEY_HINT,
     TRANSIENT_STATUS_CODES,
     TRANSPORT_ERRORS,
+    UNREACHABLE_ERRORS,
     APIError,
     LoopClients,
     describe,
@@ -33,6 +34,7 @@ from enrichment_core.errors import (
     RateLimitedError,
     TaggerCredentialsError,
     TaggerUnavailableError,
+    TaggerUnreachableError,
     TaggingError,
     TransientTaggingError,
 )
@@ -137,6 +139,12 @@ def translate_error(error: BaseException, *, timeout_s: float | None = None) -> 
             )
         return PermanentTaggingError(
             f"Gemini rejected the request ({describe(error)}); check the model name and settings"
+        )
+    if isinstance(error, UNREACHABLE_ERRORS):
+        return TaggerUnreachableError(
+            f"Gemini is unreachable ({describe(error)}); check the network or "
+            "GOOGLE_GEMINI_BASE_URL",
+            service="Gemini",
         )
     if isinstance(error, TRANSPORT_ERRORS):
         if isinstance(error, TimeoutError) or "Timeout" in type(error).__name__:
