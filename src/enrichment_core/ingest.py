@@ -7,7 +7,9 @@ dimension, ids) and only then promoted; production is never touched by a refused
 
 Embeddings are incremental: vectors are cached by (embedder key, text hash), so an unchanged text
 is never embedded twice, a run with nothing to embed never calls the embedder (the local model is
-never loaded), and a run killed half-way resumes with the batches it had already finished.
+never loaded), and a run killed half-way resumes with the batches it had already cached. The texts
+to embed are sorted by length across the whole run before batching, which lets a full ingest run
+at the model's own speed.
 """
 
 from __future__ import annotations
@@ -153,8 +155,12 @@ def _vectors_for(
 ) -> tuple[dict[str, Vectors], int]:
     """Vectors for every text (keyed by hash): cached ones reused, the rest embedded in batches.
 
-    Returns the vectors and how many were newly embedded. Each batch is cached as soon as it is
-    done, so a run killed half-way keeps its finished batches.
+    Returns the vectors and how many were newly embedded. The texts to embed are ordered by
+    length over the whole set, longest first, before being cut into batches: a transformer pads
+    each batch to its longest text, so batches of similar lengths waste no work (batches cut in
+    input order ran at about half the model's speed). Each batch is cached as soon as it is
+    done (one transaction, about a millisecond against a second of embedding), so a run killed
+    half-way keeps its finished batches.
     """
     key, dimension = embedder_key(embedder), embedder.dimension
     vectors = {
@@ -162,7 +168,7 @@ def _vectors_for(
         for h, v in cache.get_many(key, list(texts)).items()
         if h in texts and v.shape == (dimension,) and np.all(np.isfinite(v))
     }
-    missing = [h for h in texts if h not in vectors]
+    missing = sorted((h for h in texts if h not in vectors), key=lambda h: -len(texts[h]))
     if on_plan is not None:
         on_plan(len(missing))
     for start in range(0, len(missing), batch_size):

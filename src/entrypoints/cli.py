@@ -358,6 +358,11 @@ def ingest(ctx: click.Context, embedder_choice: wiring.EmbedderChoice | None) ->
     type=click.Choice(["local", "gemini"]),
     help="Must match the embedder that built the index.",
 )
+@click.option(
+    "--no-server",
+    is_flag=True,
+    help="Search in this process even when `enrich serve` runs for this index.",
+)
 @click.pass_context
 def search(
     ctx: click.Context,
@@ -365,25 +370,51 @@ def search(
     k: int,
     as_json: bool,
     embedder_choice: wiring.EmbedderChoice | None,
+    no_server: bool,
 ) -> None:
-    """Find the best experts for QUERY in the promoted index."""
-    from enrichment_core.search import hit_fields
-    from enrichment_core.search import search as run_search
+    """Find the best experts for QUERY in the promoted index.
 
+    When `enrich serve` runs for the same index and embedder, it answers (its model is already
+    loaded); otherwise the search runs here.
+    """
     with wiring.Services(state(ctx).settings, embedder_choice=embedder_choice) as services:
-        hits = run_search(query, embedder=services.embedder, index=services.index, k=k)
+        hits = None if no_server else _search_on_server(services, {"q": query, "k": k})
+        if hits is None:
+            from enrichment_core.search import hit_fields
+            from enrichment_core.search import search as run_search
+
+            found = run_search(query, embedder=services.embedder, index=services.index, k=k)
+            hits = [hit_fields(h) for h in found]
     if as_json:
-        click.echo(json.dumps([hit_fields(h) for h in hits], ensure_ascii=False, indent=2))
+        click.echo(json.dumps(hits, ensure_ascii=False, indent=2))
         return
     if not hits:
         click.echo("No experts found.")
         return
     for rank, hit in enumerate(hits, 1):
-        r = hit.record
-        title = f" — {r.job_title}" if r.job_title else ""
-        findability = "n/a" if r.findability_score is None else f"{r.findability_score:.1f}"
-        click.echo(f"{rank:>2}. {hit.score:.3f}  {r.name} (@{r.username}){title}")
-        click.echo(f"    tags: {', '.join(r.tags)} | findability {findability}")
+        title = f" — {hit['job_title']}" if hit.get("job_title") else ""
+        score = hit.get("findability_score")
+        findability = "n/a" if score is None else f"{score:.1f}"
+        click.echo(f"{rank:>2}. {hit['score']:.3f}  {hit['name']} (@{hit['username']}){title}")
+        click.echo(f"    tags: {', '.join(hit.get('tags') or [])} | findability {findability}")
+
+
+def _search_on_server(
+    services: wiring.Services, params: dict[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The hits from a running `enrich serve` of this index, or None (then search here).
+
+    Reading the embedder's ``model_id`` loads no model."""
+    from enrichment_entrypoints import server_link
+
+    index_dir = Path(services.settings.index_dir)
+    url = server_link.find_server(index_dir, services.embedder.model_id)
+    if url is None:
+        return None
+    hits = server_link.remote_search(url, params)
+    if hits is not None:
+        click.echo(f"(answered by `enrich serve` at {url}; --no-server searches here)", err=True)
+    return hits
 
 
 # --- server ---------------------------------------------------------------------------------
@@ -406,7 +437,13 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
             "Warning: ENRICH_ADMIN_KEY is not set; admin routes will refuse every request.",
             err=True,
         )
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", http=http_protocol())
+    from enrichment_entrypoints import server_link
+
+    url = server_link.connect_url(host, port)
+    with server_link.advertised(Path(settings.index_dir), url):  # `enrich search` finds it
+        uvicorn.run(
+            create_app(settings), host=host, port=port, log_level="info", http=http_protocol()
+        )
 
 
 def main() -> None:

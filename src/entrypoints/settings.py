@@ -53,6 +53,11 @@ class Settings(BaseSettings):
     embedder: Literal["local", "gemini"] = "local"
     embedding_model: str = "gemini-embedding-001"
     embedding_dimension: int = Field(default=768, ge=128, le=3072)
+    local_precision: Literal["auto", "float32", "bfloat16"] = Field(
+        default="auto",
+        description="Precision of the local model (embedder and tagger): auto = bfloat16 when "
+        "the CPU computes it natively (AVX-512 BF16 / AMX), else float32.",
+    )
 
     # Admin API
     admin_key: SecretStr | None = None

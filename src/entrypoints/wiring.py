@@ -99,8 +99,10 @@ def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
     """The configured tagger: ``gemini`` when a key is set (or asked for), else the offline one."""
     if (choice or settings.resolved_tagger()) == "gemini":
         return build_gemini_tagger(settings)
+    from enrichment_adapters.local import model as local_model
     from enrichment_adapters.local.tagger import LocalTagGenerator
 
+    local_model.set_default_precision(settings.local_precision)  # the tagger names none
     return LocalTagGenerator()
 
 
@@ -123,7 +125,15 @@ def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
         return build_gemini_embedder(settings)
     from enrichment_adapters.local.embedder import LocalEmbedder
 
-    return LocalEmbedder()
+    return LocalEmbedder(precision=settings.local_precision)
+
+
+def build_query_batcher(embedder: Embedder) -> Embedder:
+    """``embedder`` behind a micro-batching queue when it can embed several queries in one call
+    (the server's concurrent searches then share forward passes); otherwise ``embedder``."""
+    from enrichment_adapters.query_batching import batching_queries
+
+    return batching_queries(embedder)
 
 
 def build_index(settings: Settings) -> FaissVectorIndex:
@@ -172,6 +182,7 @@ class Services:
         self._repo = repo
         self._tagger = tagger
         self._embedder = embedder
+        self._query_embedder: Embedder | None = None
         self._index = index
         self._vector_cache = vector_cache
         self.tagger_kind: TaggerChoice = tagger_choice or self.settings.resolved_tagger()
@@ -213,6 +224,17 @@ class Services:
             else:
                 self._embedder = build_embedder(self.settings, "local")
         return self._embedder
+
+    @property
+    def query_embedder(self) -> Embedder:
+        """``embedder`` for concurrent searches: queries arriving together share a forward pass."""
+        if self._query_embedder is None:
+            batcher = build_query_batcher(self.embedder)
+            close: Callable[[], None] | None = getattr(batcher, "close", None)
+            if batcher is not self.embedder and close is not None:
+                self._owned.append(_Owned(close))  # its worker thread
+            self._query_embedder = batcher
+        return self._query_embedder
 
     @property
     def index(self) -> VectorIndex:

@@ -28,8 +28,11 @@ class EmbedderContract:
         assert vectors.shape == (len(DOCS), embedder.dimension)
         assert vectors.dtype == np.float32
         np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
-        single = embedder.embed_documents([DOCS[2]])
-        np.testing.assert_allclose(single[0], vectors[2], atol=1e-4)
+        single = embedder.embed_documents([DOCS[2]])[0]
+        # the same text, alone or in a batch: the same direction (reduced-precision models such
+        # as bfloat16 round differently with the batch's shape, by ~1e-4 in cosine)
+        assert float(single @ vectors[2]) > 0.999
+        assert float(single @ vectors[2]) > float(np.max(np.delete(vectors, 2, axis=0) @ single))
 
     def test_no_documents_give_an_empty_matrix(self, embedder: Embedder) -> None:
         assert embedder.embed_documents([]).shape == (0, embedder.dimension)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,9 +17,9 @@ from enrichment_core.ports import Embedder
 from tests.contract.embedder_contract import DOCS, EmbedderContract
 
 
-@pytest.fixture(scope="module")
-def local_embedder() -> LocalEmbedder:
-    return LocalEmbedder()
+@pytest.fixture(scope="module", params=["float32", "bfloat16"])
+def local_embedder(request: pytest.FixtureRequest) -> LocalEmbedder:
+    return LocalEmbedder(precision=request.param)
 
 
 @pytest.mark.slow
@@ -29,9 +30,50 @@ class TestLocalEmbedder(EmbedderContract):
 
 
 @pytest.mark.slow
-def test_batches_give_the_same_vectors_as_single_texts() -> None:
-    small_batches = LocalEmbedder(batch_size=2).embed_documents(DOCS)
-    one_batch = LocalEmbedder().embed_documents(DOCS)
+def test_queries_embedded_together_equal_queries_embedded_alone(
+    local_embedder: LocalEmbedder,
+) -> None:
+    queries = ["tax credits for a startup", "my dog broke its leg", DOCS[2]]
+    together = local_embedder.embed_queries(queries)
+    alone = np.stack([local_embedder.embed_query(q) for q in queries])
+    np.testing.assert_allclose(together, alone, atol=2e-3)
+    assert np.all((together * alone).sum(axis=1) > 0.9999)
+
+
+@pytest.mark.slow
+def test_bfloat16_vectors_point_where_the_float32_ones_do() -> None:
+    full = LocalEmbedder(precision="float32").embed_documents(DOCS)
+    half = LocalEmbedder(precision="bfloat16").embed_documents(DOCS)
+    assert half.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(half, axis=1), 1.0, atol=1e-5)
+    assert np.all((full * half).sum(axis=1) > 0.999)
+
+
+def test_precision_auto_is_bfloat16_exactly_when_the_cpu_has_native_bf16(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with_amx = tmp_path / "amx"
+    with_amx.write_text("processor : 0\nflags : fpu sse avx2 avx512f amx_bf16 amx_tile\n")
+    without = tmp_path / "plain"
+    without.write_text("processor : 0\nflags : fpu sse avx2 avx512f avx512_vnni\n")
+    assert local_model.cpu_bf16_flags(str(with_amx)) == {"amx_bf16"}
+    assert local_model.cpu_bf16_flags(str(without)) == frozenset()
+    assert local_model.cpu_bf16_flags(str(tmp_path / "missing")) == frozenset()
+
+    monkeypatch.setattr(local_model, "cpu_bf16_flags", lambda: frozenset({"avx512_bf16"}))
+    assert LocalEmbedder().precision == "bfloat16"
+    assert LocalEmbedder(precision="float32").precision == "float32"
+    monkeypatch.setattr(local_model, "cpu_bf16_flags", lambda: frozenset())
+    assert LocalEmbedder().model_id == "local:all-MiniLM-L6-v2"
+    assert LocalEmbedder(precision="bfloat16").precision == "bfloat16"
+    with pytest.raises(ValueError, match="unknown precision 'half'"):
+        LocalEmbedder(precision="half")
+
+
+@pytest.mark.slow
+def test_in_float32_batches_give_the_same_vectors_as_single_texts() -> None:
+    small_batches = LocalEmbedder(batch_size=2, precision="float32").embed_documents(DOCS)
+    one_batch = LocalEmbedder(precision="float32").embed_documents(DOCS)
     np.testing.assert_allclose(small_batches, one_batch, atol=1e-5)
 
 
@@ -42,8 +84,9 @@ def test_model_id_dimension_and_no_documents_never_load_the_model(
         raise AssertionError("the model was loaded")
 
     monkeypatch.setattr(local_model, "load_model", refuse)
-    embedder = LocalEmbedder()
+    embedder = LocalEmbedder(precision="float32")
     assert embedder.model_id == "local:all-MiniLM-L6-v2"
+    assert LocalEmbedder(precision="bfloat16").model_id == "local:all-MiniLM-L6-v2+bf16"
     assert embedder.dimension == 384
     empty = embedder.embed_documents([])
     assert empty.shape == (0, 384)
@@ -57,8 +100,9 @@ def test_reading_the_dimension_imports_neither_torch_nor_the_model() -> None:
         from enrichment_adapters.local import model as local_model
         from enrichment_adapters.local.embedder import LocalEmbedder
 
-        embedder = LocalEmbedder()
+        embedder = LocalEmbedder(precision="float32")
         assert (embedder.model_id, embedder.dimension) == ("local:all-MiniLM-L6-v2", 384)
+        assert LocalEmbedder(precision="auto").model_id.startswith("local:all-MiniLM-L6-v2")
         assert not local_model.is_loaded()
         heavy = {"torch", "sentence_transformers", "transformers"} & set(sys.modules)
         assert not heavy, heavy
@@ -73,7 +117,7 @@ def test_reading_the_dimension_imports_neither_torch_nor_the_model() -> None:
 def test_without_the_local_extra_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(local_model, "_model", None)
+    monkeypatch.setattr(local_model, "_models", {})
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
     with pytest.raises(EmbedderUnavailableError, match=r"pip install 'expert-enrichment\[local\]'"):
         LocalEmbedder().embed_query("tax credits")

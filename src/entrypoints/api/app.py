@@ -155,7 +155,7 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
     return ApiServices(
         repo=container.repo,
         tagger=container.tagger,
-        embedder=container.embedder,
+        embedder=container.query_embedder,  # concurrent searches share forward passes
         index=container.index,
         admin_key=container.settings.admin_key,
         intake_timeout_s=container.intake_timeout_s,

@@ -1,0 +1,142 @@
+"""`enrich search` answered by a running `enrich serve` of the same index, and only then.
+
+The server runs in a thread of the test process (uvicorn on 127.0.0.1), leaves the note that
+`enrich serve` leaves, and counts the queries it embeds; embedding goes to the fake Gemini.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from pydantic import SecretStr
+
+from enrichment_core.ports import Embedder, Vectors
+from enrichment_entrypoints import server_link, wiring
+from enrichment_entrypoints.api.app import create_app
+from enrichment_entrypoints.settings import Settings
+from tests.e2e.test_cli import bios, enrich, env, fake, write_csv  # noqa: F401 - fixtures
+from tests.support.api_harness import LiveServer
+from tests.support.fake_embedder import HashingEmbedder
+
+
+class CountingEmbedder:
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.queries: list[str] = []
+
+    @property
+    def model_id(self) -> str:
+        return self.inner.model_id
+
+    @property
+    def dimension(self) -> int:
+        return self.inner.dimension
+
+    def embed_documents(self, texts: Sequence[str]) -> Vectors:
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> Vectors:
+        self.queries.append(text)
+        return self.inner.embed_query(text)
+
+
+def settings_of(env: dict[str, str]) -> Settings:  # noqa: F811
+    keys = {  # these two fields are set by their environment names
+        "GOOGLE_API_KEY": env["GOOGLE_API_KEY"],
+        "GOOGLE_GEMINI_BASE_URL": env["GOOGLE_GEMINI_BASE_URL"],
+    }
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=env["ENRICH_DATABASE_URL"],
+        index_dir=Path(env["ENRICH_INDEX_DIR"]),
+        tagger="gemini",
+        embedder="gemini",
+        embedding_dimension=int(env["ENRICH_EMBEDDING_DIMENSION"]),
+        admin_key=SecretStr("k"),
+        **keys,
+    )
+
+
+@pytest.fixture
+def indexed(env: dict[str, str], tmp_path: Path) -> dict[str, str]:  # noqa: F811
+    enrich(env, "seed", str(write_csv(tmp_path / "e.csv", bios(9))))
+    enrich(env, "tag")
+    assert enrich(env, "ingest").exit_code == 0
+    return env
+
+
+@pytest.fixture
+def server(indexed: dict[str, str]) -> Iterator[tuple[str, CountingEmbedder]]:
+    settings = settings_of(indexed)
+    embedder = CountingEmbedder(wiring.build_embedder(settings))
+    with LiveServer(create_app(settings, embedder=embedder, warm_up=False)) as live:
+        with server_link.advertised(settings.index_dir, live.url) as note:
+            assert note is not None and note.is_file()
+            yield live.url, embedder
+        assert not note.exists()  # the note goes with the server
+
+
+def test_search_is_answered_by_the_running_server_of_the_same_index(
+    indexed: dict[str, str], server: tuple[str, CountingEmbedder]
+) -> None:
+    url, embedder = server
+    remote = enrich(indexed, "search", "R&D tax credits", "-k", "3", "--json")
+    assert remote.exit_code == 0, remote.output
+    assert embedder.queries == ["R&D tax credits"]
+    assert f"answered by `enrich serve` at {url}" in remote.stderr
+
+    local = enrich(indexed, "search", "R&D tax credits", "-k", "3", "--json", "--no-server")
+    assert local.exit_code == 0 and "answered by" not in local.stderr
+    assert embedder.queries == ["R&D tax credits"]  # the server was not asked
+    assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+    table = enrich(indexed, "search", "veterinary surgery", "-k", "2")
+    assert " 1. " in table.stdout and "tags:" in table.stdout
+    assert embedder.queries[-1] == "veterinary surgery"
+
+
+def test_a_server_with_another_embedder_is_not_asked(indexed: dict[str, str]) -> None:
+    settings = settings_of(indexed)
+    other = CountingEmbedder(HashingEmbedder(dimension=256))
+    with (
+        LiveServer(create_app(settings, embedder=other, warm_up=False)) as live,
+        server_link.advertised(settings.index_dir, live.url),
+    ):
+        result = enrich(indexed, "search", "tax credits", "--json")
+    assert result.exit_code == 0 and "answered by" not in result.stderr
+    assert other.queries == []
+    assert json.loads(result.stdout)
+
+
+def test_notes_of_dead_or_silent_servers_are_ignored(indexed: dict[str, str]) -> None:
+    index_dir = Path(indexed["ENRICH_INDEX_DIR"])
+    dead = server_link.note_path(index_dir, pid=2**22 + 12345)
+    dead.write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": 2**22 + 12345}))
+    silent = server_link.note_path(index_dir, pid=os.getpid())
+    silent.write_text(json.dumps({"url": "http://127.0.0.1:9", "pid": os.getpid()}))
+    (index_dir / ".server-garbage.json").write_text("{not json")
+
+    result = enrich(indexed, "search", "tax credits", "-k", "2", "--json")
+    assert result.exit_code == 0, result.output
+    assert "answered by" not in result.stderr and len(json.loads(result.stdout)) == 2
+    assert not dead.exists()  # a dead server's note is removed
+    assert silent.exists()  # a live process that does not answer is left alone
+
+
+@pytest.mark.parametrize(
+    ("host", "url"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8000"),
+        ("0.0.0.0", "http://127.0.0.1:8000"),
+        ("::", "http://[::1]:8000"),
+        ("example.internal", "http://example.internal:8000"),
+    ],
+)
+def test_the_advertised_url_is_how_a_local_client_reaches_the_bind_address(
+    host: str, url: str
+) -> None:
+    assert server_link.connect_url(host, 8000) == url
