@@ -10,6 +10,7 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
@@ -45,7 +46,7 @@ class CountingEmbedder:
 
 
 def settings_of(env: dict[str, str]) -> Settings:  # noqa: F811
-    keys = {  # these two fields are set by their environment names
+    keys: dict[str, Any] = {  # these two fields are set by their environment names
         "GOOGLE_API_KEY": env["GOOGLE_API_KEY"],
         "GOOGLE_GEMINI_BASE_URL": env["GOOGLE_GEMINI_BASE_URL"],
     }
