@@ -71,8 +71,12 @@ class TaggingOptions:
     retry_delay_s: float = 1.0
     max_quota_wait_s: float = 300.0
     default_quota_delay_s: float = 5.0
+    # 1 when an earlier attempt already happened elsewhere (a batch job's per-request error)
+    max_attempts: int = MAX_ATTEMPTS
 
     def __post_init__(self) -> None:
+        if not 1 <= self.max_attempts <= MAX_ATTEMPTS:
+            raise ValueError(f"max_attempts must be 1 or {MAX_ATTEMPTS} (retry once at most)")
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         if not (self.rpm > 0 and math.isfinite(self.rpm)):
@@ -94,6 +98,7 @@ class TaggingReport:
     cancelled: bool = False
     aborted: str | None = None
     seconds: float = 0.0
+    excluded: int = 0  # untagged but left to someone else (held by an open batch job)
 
     @property
     def clean(self) -> bool:
@@ -146,16 +151,17 @@ class _Run:
             self._scope.cancel()
 
     async def call_with_retry(self, request: TagRequest) -> Sequence[str]:
-        """Up to ``MAX_ATTEMPTS`` attempts, each normalized (an empty answer is a failed attempt);
-        the last failure is raised. Run-stopping errors are raised at once; a transient failure
-        waits ``retry_delay_s`` before the retry."""
-        for attempt in range(1, MAX_ATTEMPTS + 1):
+        """Up to ``max_attempts`` attempts (``MAX_ATTEMPTS``), each normalized (an empty answer is a
+        failed attempt); the last failure is raised. Run-stopping errors are raised at once; a
+        transient failure waits ``retry_delay_s`` before the retry."""
+        attempts = self.options.max_attempts
+        for attempt in range(1, attempts + 1):
             try:
                 return normalize_tags(await self.gate.call(request))
             except RUN_STOPPING_ERRORS:
                 raise
             except Exception as exc:
-                if attempt == MAX_ATTEMPTS:
+                if attempt == attempts:
                     raise
                 self.report.retries += 1
                 error_class, message = describe_error(exc)
@@ -239,6 +245,7 @@ async def tag_untagged_experts(
     stop: anyio.Event | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Sleep = anyio.sleep,
+    select: Callable[[Expert], bool] | None = None,
 ) -> TaggingReport:
     """Tag every untagged expert with a bio, then rescore everyone. Returns the run's report.
 
@@ -249,11 +256,17 @@ async def tag_untagged_experts(
     ``on_notice`` receives lines worth showing a person while the run goes on (the tagger's
     service is unreachable and the run is waiting, see ``quota``).
     ``clock`` and ``sleep`` drive the rate limiter and the waits (injectable for tests).
+    ``select``, when given, keeps only the untagged experts it accepts (the others are counted
+    as ``excluded`` and left alone, e.g. experts held by an open batch job).
     """
     options = options or TaggingOptions()
     started = clock()
     report = TaggingReport(tagger=tagger.name)
     untagged = await off_thread(repo.list_experts, tagged=False)
+    if select is not None:
+        kept = [expert for expert in untagged if select(expert)]
+        report.excluded = len(untagged) - len(kept)
+        untagged = kept
     report.untagged = len(untagged)
     if on_start is not None:
         on_start(len(untagged))

@@ -190,40 +190,40 @@ def score(ctx: click.Context) -> None:
     type=click.Choice(["gemini", "local"]),
     help="Default: gemini when a key is set, else local.",
 )
+@click.option(
+    "--batch",
+    "use_batch",
+    is_flag=True,
+    help="Gemini Batch API: half the price, results within 24 h; re-running resumes recorded jobs.",
+)
 @click.pass_context
 def tag(
     ctx: click.Context,
     concurrency: int | None,
     rpm: float | None,
     tagger_choice: wiring.TaggerChoice | None,
+    use_batch: bool,
 ) -> None:
     """Tag every untagged expert with a bio, then rescore everyone.
 
     Already-tagged experts are skipped (tags are immutable); experts without a bio are never sent
     to the tagger. Silent on clean success; exits 1 when some expert failed after its retry.
+    Every run is recorded with its tokens and estimated cost (`enrich runs`).
     """
-    from tqdm import tqdm
+    from enrichment_core.batch_tagging import BatchOptions
+    from enrichment_core.tag_runs import run_tagging
+    from enrichment_entrypoints.cli_runs import ProgressBars, format_run_summary
 
-    from enrichment_core.tagging import TagOutcome, tag_untagged_experts
-
-    services = wiring.Services(state(ctx).settings, tagger_choice=tagger_choice)
+    settings = state(ctx).settings
+    if use_batch and (tagger_choice or settings.resolved_tagger()) != "gemini":
+        fail(
+            "--batch needs the Gemini tagger (set GEMINI_API_KEY); the local tagger has nothing to batch"
+        )
+    services = wiring.Services(settings, tagger_choice="gemini" if use_batch else tagger_choice)
     tagger = services.tagger
+    batch = services.batch_tagger if use_batch else None
     options = services.tagging_options(concurrency=concurrency, rpm=rpm)
-    bar: tqdm[Any] | None = None
-
-    def on_start(total: int) -> None:
-        nonlocal bar
-        bar = tqdm(total=total, desc=f"Tagging with {tagger.name}", unit="expert", file=sys.stderr)
-
-    def on_progress(_outcome: TagOutcome) -> None:
-        if bar is not None:
-            bar.update(1)
-
-    def on_notice(message: str) -> None:  # one line, above the progress bar
-        if bar is not None:
-            bar.write(message, file=sys.stderr)
-        else:
-            click.echo(message, err=True)
+    bars = ProgressBars(tagger.name)
 
     async def run() -> Any:
         stop = anyio.Event()
@@ -236,54 +236,26 @@ def tag(
                         return
 
             group.start_soon(on_signal)
-            report = await tag_untagged_experts(
-                services.repo,
-                tagger,
-                options,
-                on_start=on_start,
-                on_progress=on_progress,
-                on_notice=on_notice,
-                stop=stop,
-            )
+            result = await run_tagging(
+                services.repo, tagger, services.run_store, options, prices=services.prices,
+                batch=batch, batch_options=BatchOptions(poll_interval_s=settings.batch_poll_s),
+                hooks=bars.hooks(), stop=stop,
+            )  # fmt: skip
             group.cancel_scope.cancel()
-        return report
+        return result
 
     try:
-        report = anyio.run(run)
+        result = anyio.run(run)
     finally:
-        if bar is not None:
-            bar.close()
-    if report.clean:
+        bars.close()
+    if result.clean:
         return
-    click.echo(format_tag_summary(report), err=True)
-    if report.cancelled:
+    click.echo(format_run_summary(result), err=True)
+    report = result.report
+    if report.cancelled or (result.batch and result.batch.cancelled):
         sys.exit(EXIT_INTERRUPTED)
     if report.failed or report.aborted:
         sys.exit(EXIT_FAILED)
-
-
-def format_tag_summary(report: Any) -> str:
-    lines = [
-        f"Tagging summary ({report.tagger}, {report.seconds:.1f}s): "
-        f"{report.tagged} tagged, {report.skipped_no_bio} skipped (no bio), "
-        f"{len(report.failed)} failed"
-        + (f", {report.rate_limited} rate-limit waits" if report.rate_limited else "")
-        + (f", {report.already_tagged} tagged elsewhere meanwhile" if report.already_tagged else "")
-        + "."
-    ]
-    if report.aborted:
-        lines.append(f"Stopped: {report.aborted}")
-    if report.cancelled:
-        lines.append("Interrupted: what was tagged is saved; run `enrich tag` again to continue.")
-    if report.skipped_no_bio:
-        lines.append(
-            f"{report.skipped_no_bio} experts have no bio: they stay untagged, are scored with 0 tag "
-            "points and are not indexed."
-        )
-    if report.failed:
-        lines.append("Failed experts (still untagged; `enrich tag` retries them):")
-        lines.extend(f"  - {f.username}: {f.reason}" for f in report.failed)
-    return "\n".join(lines)
 
 
 # --- index and search ------------------------------------------------------------------------
@@ -444,6 +416,15 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         uvicorn.run(
             create_app(settings), host=host, port=port, log_level="info", http=http_protocol()
         )
+
+
+def _register_extra_commands() -> None:
+    from enrichment_entrypoints.cli_runs import runs
+
+    cli.add_command(runs)
+
+
+_register_extra_commands()
 
 
 def main() -> None:

@@ -5,8 +5,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class PriceSetting(BaseModel):
+    """USD per million tokens for one model: online, and through the Batch API."""
+
+    input: float = Field(ge=0)
+    cached: float = Field(ge=0)
+    output: float = Field(ge=0, description="thinking tokens are billed as output")
+    batch_input: float = Field(ge=0)
+    batch_cached: float = Field(ge=0)
+    batch_output: float = Field(ge=0)
+
+
+# Paid tier, December 2026 (ai.google.dev/gemini-api/docs/pricing): check before relying on them.
+# Batch is 50% of online; the batch cached price is kept at the online one (an upper bound).
+DEFAULT_PRICES = {
+    "gemini-2.5-flash": PriceSetting(
+        input=0.30, cached=0.03, output=2.50, batch_input=0.15, batch_cached=0.03, batch_output=1.25
+    ),
+}
 
 
 class Settings(BaseSettings):
@@ -47,6 +67,17 @@ class Settings(BaseSettings):
         default=300.0,
         ge=0,
         description="Longest total wait on 429s for one expert before it fails.",
+    )
+
+    # Batch API and cost report (issue 13)
+    prices: dict[str, PriceSetting] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        description="Model -> USD per 1M tokens, as JSON (ENRICH_PRICES).",
+    )
+    batch_poll_s: float = Field(default=30.0, gt=0, description="Seconds between job polls.")
+    batch_max_requests: int = Field(default=10_000, ge=1, description="Requests per batch job.")
+    batch_enqueued_tokens: int = Field(
+        default=3_000_000, ge=1, description="The tier's enqueued-token cap for the tag model."
     )
 
     # Embedding

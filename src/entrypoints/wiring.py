@@ -29,12 +29,16 @@ if TYPE_CHECKING:
     import os
 
     from enrichment_adapters.csv_import import CsvImport
+    from enrichment_adapters.gemini.batch import GeminiBatchTagger
     from enrichment_adapters.gemini.embedder import GeminiEmbedder
     from enrichment_adapters.gemini.tagger import GeminiTagGenerator
     from enrichment_adapters.sql.repo import SqlExpertRepo
+    from enrichment_adapters.sql.runs import SqlRunStore
     from enrichment_adapters.vector_index.cache import SqliteVectorCache
     from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
     from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, VectorCache, VectorIndex
+    from enrichment_core.runs import RunStore
+    from enrichment_core.usage import PriceTable
 
 TaggerChoice = Literal["gemini", "local"]
 EmbedderChoice = Literal["local", "gemini"]
@@ -148,6 +152,45 @@ def build_vector_cache(settings: Settings) -> SqliteVectorCache:
     return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))
 
 
+def build_run_store(settings: Settings, repo: object | None = None) -> SqlRunStore:
+    """Run records and batch jobs, in the experts' database (sharing ``repo``'s engine if SQL)."""
+    from enrichment_adapters.sql.runs import SqlRunStore
+
+    engine = getattr(repo, "engine", None)
+    return SqlRunStore(engine if engine is not None else settings.database_url)
+
+
+def build_batch_tagger(settings: Settings) -> GeminiBatchTagger:
+    from enrichment_adapters.gemini.batch import GeminiBatchTagger
+    from enrichment_core.batch_plan import BatchLimits
+    from enrichment_core.errors import TaggerUnavailableError
+
+    return GeminiBatchTagger(
+        api_key=gemini_key(settings, TaggerUnavailableError, "the online path without --batch"),
+        model=settings.tag_model,
+        base_url=settings.gemini_base_url,
+        limits=BatchLimits(
+            max_requests=settings.batch_max_requests,
+            max_enqueued_tokens=settings.batch_enqueued_tokens,
+        ),
+    )
+
+
+def price_table(settings: Settings) -> PriceTable:
+    """``ENRICH_PRICES`` as the core's price table."""
+    from enrichment_core.usage import ModelPrice, ModelPricing, PriceTable
+
+    return PriceTable(
+        {
+            model: ModelPricing(
+                online=ModelPrice(p.input, p.cached, p.output),
+                batch=ModelPrice(p.batch_input, p.batch_cached, p.batch_output),
+            )
+            for model, p in settings.prices.items()
+        }
+    )
+
+
 # --- the container ---------------------------------------------------------------------------
 
 
@@ -185,6 +228,8 @@ class Services:
         self._query_embedder: Embedder | None = None
         self._index = index
         self._vector_cache = vector_cache
+        self._run_store: RunStore | None = None
+        self._batch_tagger: GeminiBatchTagger | None = None
         self.tagger_kind: TaggerChoice = tagger_choice or self.settings.resolved_tagger()
         self.embedder_kind: EmbedderChoice = embedder_choice or self.settings.embedder
         self._warm = {
@@ -249,6 +294,29 @@ class Services:
             self._owned.append(_Owned(cache.close))
             self._vector_cache = cache
         return self._vector_cache
+
+    @property
+    def run_store(self) -> RunStore:
+        """Tag-run records and batch jobs, beside the experts."""
+        if self._run_store is None:
+            store = build_run_store(self.settings, self.repo)
+            if store.engine is not getattr(self.repo, "engine", None):
+                self._owned.append(_Owned(store.engine.dispose))
+            self._run_store = store
+        return self._run_store
+
+    @property
+    def batch_tagger(self) -> GeminiBatchTagger:
+        """The Gemini Batch API tagger (``enrich tag --batch``)."""
+        if self._batch_tagger is None:
+            batch = build_batch_tagger(self.settings)
+            self._owned.append(_Owned(batch.close))
+            self._batch_tagger = batch
+        return self._batch_tagger
+
+    @property
+    def prices(self) -> PriceTable:
+        return price_table(self.settings)
 
     def uses_local_model(self, port: Literal["tagger", "embedder"]) -> bool:
         """True when that port is (or will be) the offline model built here (worth warming up)."""

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.fake_gemini_batch import BatchBackend, PrefixCache
 from tests.support.fake_gemini_http import ReplyServer
 from tests.support.fake_gemini_wire import (
     CONTENT_OUTCOMES,
@@ -46,11 +47,21 @@ from tests.support.fake_gemini_wire import (
     format_duration,
     generate_reply,
     parse_outcome,
+    prompt_text,
 )
 
 GENERATE = "generateContent"
 EMBED = "batchEmbedContents"
+BATCH_CREATE = "batchGenerateContent"
+BATCH_REQUEST = "batchRequest"  # script() endpoint for the requests inside batch jobs
 _ROUTE = re.compile(r"^/(?P<version>v1|v1beta)/models/(?P<model>[^/:]+):(?P<method>\w+)$")
+_BATCH_ROUTE = re.compile(
+    r"^/(?P<version>v1|v1beta)/batches(?:/(?P<id>[^/:]+)(?::(?P<verb>\w+))?)?$"
+)
+_UPLOAD_ROUTE = re.compile(r"^/upload/(?P<version>v1|v1beta)/files$")
+_FILE_ROUTE = re.compile(
+    r"^(?:/download)?/(?P<version>v1|v1beta)/files/(?P<id>[^/:]+)(?::(?P<verb>download))?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +117,11 @@ class FakeGemini:
         history: int = 100,
         strict_v1: bool = True,
         verbose: bool = False,
+        batch_pending_s: float = 0.3,
+        batch_running_s: float = 0.6,
+        batch_token_limit: int | None = None,
+        cache_min_tokens: int = 1024,
+        cache_ttl_s: float = 300.0,
     ) -> None:
         self.rpm, self.rpm_window_s = rpm, rpm_window_s
         self.latency_s, self.latency_jitter_s = latency_s, latency_jitter_s
@@ -120,6 +136,8 @@ class FakeGemini:
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._history: deque[RecordedRequest] = deque(maxlen=history)
+        self._batch_settings = (batch_pending_s, batch_running_s, batch_token_limit)
+        self._cache_settings = (cache_min_tokens, cache_ttl_s)
         self._reset_state()
         self._server = ReplyServer((host, port), self.dispatch, verbose=verbose)
 
@@ -163,6 +181,10 @@ class FakeGemini:
         with self._lock:
             self._scripts.setdefault(endpoint, deque()).extend(outcomes)
 
+    def script_batch_jobs(self, *fates: str) -> None:
+        """Fates of the next batch jobs created (FIFO): ``ok``, ``expired`` or ``failed``."""
+        self.batches.script_jobs(*fates)
+
     @property
     def pending_script(self) -> list[str]:
         with self._lock:
@@ -190,6 +212,15 @@ class FakeGemini:
         self._outcomes: Counter[str] = Counter()
         self._history.clear()
         self._rng = random.Random(self._seed)
+        self.cache = PrefixCache(min_tokens=self._cache_settings[0], ttl_s=self._cache_settings[1])
+        pending_s, running_s, token_limit = self._batch_settings
+        self.batches = BatchBackend(
+            pending_s=pending_s,
+            running_s=running_s,
+            token_limit=token_limit,
+            cache=self.cache,
+            next_request_outcome=self._next_batch_request_outcome,
+        )
 
     # --- observation -------------------------------------------------------------------------
 
@@ -238,7 +269,7 @@ class FakeGemini:
     def _answer(self, method: str, path: str, headers: dict[str, str], raw: bytes) -> Reply:
         url = urlsplit(path)
         route = _ROUTE.match(url.path)
-        endpoint = route["method"] if route else "other"
+        endpoint = route["method"] if route else _endpoint_of(url.path)
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
@@ -256,9 +287,16 @@ class FakeGemini:
                     time.time(),
                 )
             )
-        if method != "POST" or route is None or endpoint not in (GENERATE, EMBED):
+        if route is not None:
+            known = method == "POST" and endpoint in (GENERATE, EMBED, BATCH_CREATE)
+        else:
+            known = endpoint != "other"
+        if not known:
             return error_reply(404, f"Method not found: {method} {url.path}")
         key = headers.get("x-goog-api-key") or parse_qs(url.query).get("key", [""])[0]
+        if endpoint == "files.upload" and "upload_id=" in url.query:
+            # The upload URL itself is the credential (as on Google's upload service).
+            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
         if not key:
             return error_reply(
                 403,
@@ -270,8 +308,12 @@ class FakeGemini:
             return error_reply(
                 400, "API key not valid. Please pass a valid API key.", key_invalid=True
             )
+        if route is None:
+            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
         if not isinstance(body, dict):
             return error_reply(400, "Invalid JSON payload received. Expected an object.")
+        if endpoint == BATCH_CREATE:
+            return self.batches.create(route["model"], body, len(raw))
         if self.strict_v1 and route["version"] == "v1":
             config = body.get("generationConfig") or {}
             for name in ("responseSchema", "response_schema", "responseJsonSchema"):
@@ -298,7 +340,40 @@ class FakeGemini:
             self._stopping.wait(self.timeout_sleep_s)
         if endpoint == EMBED:
             return embed_reply(route["model"], body)
-        return generate_reply(route["model"], body, name if name in CONTENT_OUTCOMES else "ok")
+        cached = self.cache.cached_tokens(prompt_text(body))
+        kind = name if name in CONTENT_OUTCOMES else "ok"
+        return generate_reply(route["model"], body, kind, cached_tokens=cached)
+
+    def _batch_or_file(
+        self, method: str, path: str, query: str, headers: dict[str, str], body: Any, raw: bytes
+    ) -> Reply:
+        if (match := _UPLOAD_ROUTE.match(path)) and method == "POST":
+            upload_id = parse_qs(query).get("upload_id", [""])[0]
+            if upload_id:
+                return self.batches.upload_chunk(upload_id, headers, raw)
+            return self.batches.start_upload(self.base_url, match["version"], headers, body)
+        if match := _FILE_ROUTE.match(path):
+            if match["verb"] == "download":
+                return self.batches.download(match["id"])
+            return self.batches.file_info(match["id"])
+        match = _BATCH_ROUTE.match(path)
+        assert match is not None
+        if match["id"] is None:
+            return self.batches.list()
+        if match["verb"] == "cancel" and method == "POST":
+            return self.batches.cancel(match["id"])
+        if match["verb"] is None and method == "GET":
+            return self.batches.get(match["id"])
+        return error_reply(404, f"Method not found: {method} {path}")
+
+    def _next_batch_request_outcome(self) -> str:
+        with self._lock:
+            queue = self._scripts.get(BATCH_REQUEST)
+            if queue:
+                return queue.popleft()
+            if self.error_rate and self._rng.random() < self.error_rate:
+                return "503" if self._rng.random() < 2 / 3 else "500"
+        return "ok"
 
     def _next_outcome(self, endpoint: str, model: str) -> str:
         now = time.monotonic()
@@ -326,6 +401,19 @@ class FakeGemini:
             return self.latency_s + self._rng.uniform(0, self.latency_jitter_s)
 
 
+def _endpoint_of(path: str) -> str:
+    """The name a non-model route is counted under (``batches.get``, ``files.upload``...)."""
+    if _UPLOAD_ROUTE.match(path):
+        return "files.upload"
+    if match := _FILE_ROUTE.match(path):
+        return "files.download" if match["verb"] else "files.get"
+    if match := _BATCH_ROUTE.match(path):
+        if match["id"] is None:
+            return "batches.list"
+        return f"batches.{match['verb'] or 'get'}"
+    return "other"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.support.fake_gemini", description=__doc__.split("\n")[0]
@@ -339,6 +427,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 500/503 answers")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--slow", action="store_true", help="2.5 s latency (spinner demos)")
+    parser.add_argument("--batch-pending", type=float, default=0.3, help="seconds a job is PENDING")
+    parser.add_argument("--batch-running", type=float, default=0.6, help="seconds a job is RUNNING")
+    parser.add_argument("--batch-token-limit", type=int, default=None, help="enqueued-token cap")
     parser.add_argument("--verbose", action="store_true", help="log every request")
     args = parser.parse_args(argv)
     fake = FakeGemini(
@@ -351,6 +442,9 @@ def main(argv: list[str] | None = None) -> int:
         latency_s=2.5 if args.slow and not args.latency else args.latency,
         latency_jitter_s=args.jitter,
         verbose=args.verbose,
+        batch_pending_s=args.batch_pending,
+        batch_running_s=args.batch_running,
+        batch_token_limit=args.batch_token_limit,
     )
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

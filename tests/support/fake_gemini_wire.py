@@ -57,6 +57,7 @@ class Reply:
     body: bytes = b""
     content_type: str = "application/json; charset=UTF-8"
     disconnect: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def parse_outcome(outcome: str) -> tuple[str, float | None]:
@@ -76,6 +77,12 @@ def parse_outcome(outcome: str) -> tuple[str, float | None]:
 def format_duration(seconds: float) -> str:
     """A protobuf Duration as JSON: ``1.5`` -> ``"1.5s"``, ``26`` -> ``"26s"``."""
     return f"{seconds:.3f}".rstrip("0").rstrip(".") + "s"
+
+
+def json_reply(status: int, payload: object, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
+    return Reply(
+        status=status, body=json.dumps(payload, ensure_ascii=False).encode("utf-8"), headers=headers
+    )
 
 
 def _json(status: int, payload: object) -> Reply:
@@ -149,10 +156,29 @@ def _config(body: dict[str, Any], camel: str, snake: str) -> Any:
     return config.get(camel, config.get(snake))
 
 
-def generate_reply(model: str, body: dict[str, Any], outcome: str = "ok") -> Reply:
+def prompt_text(body: dict[str, Any]) -> str:
+    """The prompt as the model reads it: system instruction first, then the user turn."""
+    system = "\n".join(_texts(body.get("systemInstruction") or body.get("system_instruction")))
+    return system + "\n" + "\n".join(_texts(body.get("contents")))
+
+
+def generate_reply(
+    model: str, body: dict[str, Any], outcome: str = "ok", *, cached_tokens: int = 0
+) -> Reply:
     """A generateContent answer: tags derived from the user content, shaped by ``outcome``."""
+    return _json(200, generate_payload(model, body, outcome, cached_tokens=cached_tokens))
+
+
+def generate_payload(
+    model: str, body: dict[str, Any], outcome: str = "ok", *, cached_tokens: int = 0
+) -> dict[str, Any]:
+    """The JSON of a generateContent answer (also one entry of a batch job's results).
+
+    ``cached_tokens`` (the shared prefix the fake "cached") is reported as
+    ``cachedContentTokenCount``; ``promptTokenCount`` includes it, as on the real API.
+    """
     user_text = "\n".join(_texts(body.get("contents")))
-    prompt_text = user_text + "\n".join(_texts(body.get("systemInstruction")))
+    full_prompt = prompt_text(body)
     tags = derive_tags(user_text)
     as_json = _config(body, "responseMimeType", "response_mime_type") == "application/json"
     answer = json.dumps({"tags": tags}) if as_json else ", ".join(tags)
@@ -163,20 +189,26 @@ def generate_reply(model: str, body: dict[str, Any], outcome: str = "ok") -> Rep
         "empty_tags": ('{"tags": []}', "STOP"),
         "wrong_schema": (json.dumps({"labels": tags}), "STOP"),
     }.get(outcome, (None, "SAFETY"))
-    prompt_tokens = estimate_tokens(prompt_text)
+    prompt_tokens = estimate_tokens(full_prompt)
     answer_tokens = estimate_tokens(text) if text else 0
+    usage: dict[str, Any] = {
+        "promptTokenCount": prompt_tokens,
+        "totalTokenCount": prompt_tokens + answer_tokens,
+        "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt_tokens}],
+    }
+    if cached_tokens:
+        usage["cachedContentTokenCount"] = min(cached_tokens, prompt_tokens)
+        usage["cacheTokensDetails"] = [
+            {"modality": "TEXT", "tokenCount": usage["cachedContentTokenCount"]}
+        ]
     payload: dict[str, Any] = {
-        "usageMetadata": {
-            "promptTokenCount": prompt_tokens,
-            "totalTokenCount": prompt_tokens + answer_tokens,
-            "promptTokensDetails": [{"modality": "TEXT", "tokenCount": prompt_tokens}],
-        },
+        "usageMetadata": usage,
         "modelVersion": model,
-        "responseId": hashlib.blake2b(prompt_text.encode(), digest_size=9).hexdigest(),
+        "responseId": hashlib.blake2b(full_prompt.encode(), digest_size=9).hexdigest(),
     }
     if outcome == "blocked":
         payload["promptFeedback"] = {"blockReason": "SAFETY", "safetyRatings": _SAFETY_RATINGS}
-        return _json(200, payload)
+        return payload
     candidate: dict[str, Any] = {"finishReason": finish, "index": 0}
     if text is None:
         candidate["safetyRatings"] = _SAFETY_RATINGS
@@ -184,7 +216,7 @@ def generate_reply(model: str, body: dict[str, Any], outcome: str = "ok") -> Rep
         candidate["content"] = {"parts": [{"text": text}], "role": "model"}
         payload["usageMetadata"]["candidatesTokenCount"] = answer_tokens
     payload["candidates"] = [candidate]
-    return _json(200, payload)
+    return payload
 
 
 def embed_reply(model: str, body: dict[str, Any]) -> Reply:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     Float,
+    ForeignKey,
     Integer,
     String,
     Text,
@@ -74,6 +75,63 @@ class ExpertRow(Base):
     tagged_by: Mapped[str | None] = mapped_column(Text)
     tagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tagging_error: Mapped[str | None] = mapped_column(Text)
+
+
+class TagRunRow(Base):
+    """One ``enrich tag`` run with its usage and estimated cost (issue 13)."""
+
+    __tablename__ = "tag_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mode: Mapped[str] = mapped_column(String(20), nullable=False)
+    tagger: Mapped[str] = mapped_column(Text, nullable=False)
+    model: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    tagged: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_no_bio: Mapped[int] = mapped_column(Integer, default=0)
+    batch_jobs: Mapped[int] = mapped_column(Integer, default=0)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cached_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    thinking_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    cost_usd: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class BatchJobRow(Base):
+    """A Gemini Batch API job, recorded before it is created (issue 13)."""
+
+    __tablename__ = "batch_jobs"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(Integer)
+    model: Mapped[str] = mapped_column(Text, nullable=False)
+    state: Mapped[str] = mapped_column(String(20), nullable=False)
+    request_count: Mapped[int] = mapped_column(Integer, default=0)
+    estimated_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    succeeded: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(Text)
+    expert_ids: Mapped[str] = mapped_column(Text, nullable=False)  # JSON list, kept for history
+
+
+class BatchClaimRow(Base):
+    """An expert held by an open batch job; the primary key lets only one job hold it."""
+
+    __tablename__ = "batch_job_experts"
+
+    expert_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    job_key: Mapped[str] = mapped_column(
+        String(100), ForeignKey("batch_jobs.key", ondelete="CASCADE"), nullable=False
+    )
 
 
 # Columns an older ``experts`` table may lack, with their portable DDL types.
@@ -183,7 +241,19 @@ def _add_missing_columns(engine: Engine) -> list[str]:
         added.append(name)
         log.info("migration: added column experts.%s", name)
     _ensure_unique_usernames(engine)
+    _create_missing_tables(engine)
     return added
+
+
+def _create_missing_tables(engine: Engine) -> None:
+    """Tables added after the ``experts`` table (run records, batch jobs): CREATE IF missing."""
+    try:
+        Base.metadata.create_all(engine, checkfirst=True)
+    except (OperationalError, ProgrammingError, IntegrityError) as exc:
+        # A concurrent first open may have created one between the check and the CREATE.
+        missing = set(Base.metadata.tables) - set(inspect(engine).get_table_names())
+        if missing:
+            raise DatabaseError(f"cannot create tables {sorted(missing)}: {exc.orig}") from None
 
 
 def _ensure_unique_usernames(engine: Engine) -> None:
