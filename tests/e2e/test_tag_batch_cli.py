@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -73,9 +74,10 @@ def enrich(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-def rows(db: Path, query: str) -> list[tuple[object, ...]]:
+def rows(db: Path, query: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
-        return conn.execute(query).fetchall()
+        found: list[tuple[Any, ...]] = conn.execute(query).fetchall()
+        return found
 
 
 def test_a_killed_batch_run_resumes_its_jobs_without_creating_new_ones(
@@ -107,7 +109,7 @@ def test_a_killed_batch_run_resumes_its_jobs_without_creating_new_ones(
     assert rerun.returncode == 0, rerun.stderr
     assert fake.request_count(BATCH_CREATE) == 3  # resumed, not re-created: no second bill
     assert fake.request_count(GENERATE) == 0
-    batch_tags = dict(rows(db, "select username, tags from experts"))
+    batch_tags: dict[str, str] = dict(rows(db, "select username, tags from experts"))
     assert all(batch_tags.values())
     assert rows(db, "select count(*) from batch_job_experts") == [(0,)]  # jobs closed
     assert {state for (state,) in rows(db, "select state from batch_jobs")} == {"applied"}

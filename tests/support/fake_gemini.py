@@ -359,7 +359,7 @@ class FakeGemini:
         match = _BATCH_ROUTE.match(path)
         assert match is not None
         if match["id"] is None:
-            return self.batches.list()
+            return self.batches.list_jobs()
         if match["verb"] == "cancel" and method == "POST":
             return self.batches.cancel(match["id"])
         if match["verb"] is None and method == "GET":

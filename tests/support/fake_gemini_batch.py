@@ -48,6 +48,7 @@ INLINE_LIMIT_BYTES = 20 * 1024 * 1024
 BATCH_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch"
 OUTPUT_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput"
 JOB_FATES = frozenset({"ok", "expired", "failed"})
+Item = tuple[dict[str, Any], dict[str, Any] | None, str | None]  # request, metadata, key
 
 
 class PrefixCache:
@@ -133,6 +134,7 @@ class BatchBackend:
     def create(self, model: str, body: Any, raw_size: int) -> Reply:
         batch = body.get("batch") if isinstance(body, dict) else None
         config = (batch or {}).get("inputConfig") or (batch or {}).get("input_config") or {}
+        items_or_error: list[Item] | Reply
         if "fileName" in config or "file_name" in config:
             items_or_error = self._items_from_file(config.get("fileName") or config["file_name"])
         else:
@@ -178,7 +180,7 @@ class BatchBackend:
             return error_reply(404, f"Batch batches/{job_id} not found.")
         return json_reply(200, self._operation(job))
 
-    def list(self) -> Reply:
+    def list_jobs(self) -> Reply:
         with self._lock:
             jobs = list(self.jobs.values())
         return json_reply(200, {"operations": [self._operation(j) for j in reversed(jobs)]})
@@ -280,13 +282,11 @@ class BatchBackend:
                 job.result_file = name
         return {"responsesFile": job.result_file}
 
-    def _items_from_file(
-        self, name: str
-    ) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]] | Reply:
+    def _items_from_file(self, name: str) -> list[Item] | Reply:
         file = self.files.get(name)
         if file is None or not file.done:
             return error_reply(400, f"File {name} is not found or not uploaded.")
-        items = []
+        items: list[Item] = []
         for number, line in enumerate(bytes(file.data).decode("utf-8").splitlines(), 1):
             if not line.strip():
                 continue

@@ -5,7 +5,7 @@ and leaves experts of open jobs alone on the online path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 
 import anyio
@@ -23,7 +23,7 @@ from enrichment_core.ports import TagRequest
 from enrichment_core.runs import BatchJobRecord, JobState, RunStatus
 from enrichment_core.tag_runs import RunResult, run_tagging
 from enrichment_core.tagging import TaggingOptions
-from enrichment_core.usage import ModelPrice, ModelPricing, PriceTable
+from enrichment_core.usage import ModelPrice, ModelPricing, PriceTable, TokenUsage
 from tests.support.fake_gemini import BATCH_CREATE, BATCH_REQUEST, GENERATE, FakeGemini
 from tests.support.fake_gemini_model import estimate_tokens
 from tests.support.fake_gemini_wire import prompt_text
@@ -40,6 +40,12 @@ PRICES = PriceTable(
     {"gemini-2.5-flash": ModelPricing(ModelPrice(0.30, 0.03, 2.50), ModelPrice(0.15, 0.03, 1.25))}
 )
 FAST = TaggingOptions(concurrency=2, rpm=6000, retry_delay_s=0.01)
+
+
+def cost(usage: TokenUsage, *, batch: bool) -> float:
+    priced = PRICES.cost("gemini-2.5-flash", usage, batch=batch)
+    assert priced is not None
+    return priced
 
 
 def directory() -> list[Expert]:
@@ -117,10 +123,8 @@ def test_the_run_is_recorded_with_batch_tokens_and_a_batch_price(fake: FakeGemin
         "batch", RunStatus.COMPLETED, 6, 1, 2,
     )  # fmt: skip
     assert run.usage == result.usage and run.usage.requests == 6 and run.usage.prompt > 0
-    assert run.cost_usd == pytest.approx(PRICES.cost("gemini-2.5-flash", run.usage, batch=True))
-    assert run.cost_usd == pytest.approx(
-        PRICES.cost("gemini-2.5-flash", run.usage, batch=False) / 2, rel=0.05
-    )
+    assert run.cost_usd == pytest.approx(cost(run.usage, batch=True))
+    assert run.cost_usd == pytest.approx(cost(run.usage, batch=False) / 2, rel=0.05)
 
 
 def test_each_job_is_recorded_holding_its_experts_before_it_is_created(fake: FakeGemini) -> None:
@@ -128,7 +132,7 @@ def test_each_job_is_recorded_holding_its_experts_before_it_is_created(fake: Fak
     seen: list[tuple[JobState, set[int]]] = []
     create = setup.batch.create_job
 
-    def recording_create(key: str, items: list[tuple[str, TagRequest]]) -> str:
+    def recording_create(key: str, items: Sequence[tuple[str, TagRequest]]) -> str:
         [job] = [j for j in setup.store.open_jobs() if j.key == key]
         seen.append((job.state, setup.store.claimed_expert_ids() & set(job.expert_ids)))
         return create(key, items)
@@ -191,8 +195,7 @@ def test_an_expired_job_is_reported_and_its_experts_take_the_full_online_path(
     assert not result.clean  # a lost job is worth a summary
     [run] = setup.store.list_runs()
     assert run.cost_usd == pytest.approx(
-        PRICES.cost("gemini-2.5-flash", result.batch.usage, batch=True)
-        + (PRICES.cost("gemini-2.5-flash", result.usage - result.batch.usage, batch=False) or 0)
+        cost(result.batch.usage, batch=True) + cost(result.usage - result.batch.usage, batch=False)
     )
 
 

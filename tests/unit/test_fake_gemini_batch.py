@@ -149,7 +149,9 @@ def test_a_cancelled_job_ends_cancelled(fake: FakeGemini, clock: Clock) -> None:
     client = genai.Client(
         api_key="k", http_options=types.HttpOptions(base_url=fake.base_url, api_version="v1beta")
     )
-    job = client.batches.create(model="gemini-2.5-flash", src=[{"contents": "tax law"}])
+    job = client.batches.create(
+        model="gemini-2.5-flash", src=[types.InlinedRequest(contents="tax law")]
+    )
     client.batches.cancel(name=job.name or "")
     clock.now += 500
     assert client.batches.get(name=job.name or "").state == types.JobState.JOB_STATE_CANCELLED
@@ -166,7 +168,8 @@ def test_a_shared_prefix_over_the_threshold_is_reported_cached() -> None:
         def usage(text: str) -> dict[str, Any]:
             body = generate_body(text)
             body["systemInstruction"] = {"parts": [{"text": prefix}]}
-            return post(fake, GENERATE_PATH, body)[1]["usageMetadata"]
+            usage: dict[str, Any] = post(fake, GENERATE_PATH, body)[1]["usageMetadata"]
+            return usage
 
         first, second = usage("tax law for startups"), usage("veterinary surgery")
         short = post(fake, GENERATE_PATH, generate_body("tax law"))[1]["usageMetadata"]
