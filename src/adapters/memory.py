@@ -12,7 +12,7 @@ import contextlib
 import itertools
 import math
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -277,7 +277,13 @@ class InMemoryVectorIndex:
         build = self._production()
         return None if build is None else build.manifest
 
-    def search(self, query: Vectors, k: int) -> list[SearchHit]:
+    def records(self) -> Sequence[IndexRecord]:
+        build = self._production()
+        return () if build is None else build.records
+
+    def search(
+        self, query: Vectors, k: int, *, candidates: Collection[int] | None = None
+    ) -> list[SearchHit]:
         build = self._production()
         if build is None:
             raise IndexNotFoundError("no index has been promoted yet: run `enrich ingest`")
@@ -290,5 +296,10 @@ class InMemoryVectorIndex:
             )
         norm = float(np.linalg.norm(vector))
         scores = build.vectors @ (vector / norm if norm > 0 else vector)
+        if candidates is not None:  # a mask: only the candidates can be ranked
+            allowed = set(candidates)
+            mask = np.fromiter((r.id in allowed for r in build.records), bool, len(build.records))
+            scores = np.where(mask, scores, -np.inf)
+            k = min(int(k), int(mask.sum()))
         order = np.argsort(-scores, kind="stable")[: max(0, int(k))]
         return [SearchHit(record=build.records[i], score=float(scores[i])) for i in order]

@@ -18,7 +18,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +26,7 @@ import numpy as np
 
 from enrichment_core.errors import EmbeddingError, IndexVerificationError
 from enrichment_core.experts import Expert
+from enrichment_core.explain import bio_sentences
 from enrichment_core.ports import (
     Embedder,
     ExpertRepo,
@@ -49,13 +50,15 @@ _log = logging.getLogger("enrichment_core.ingest")
 
 @dataclass(frozen=True, slots=True)
 class IngestReport:
-    """What one ingest did. ``embedded + reused`` covers every distinct embedding text."""
+    """What one ingest did. ``embedded + reused`` covers every distinct expert text."""
 
     indexed: int
     total: int
     untagged: int
     embedded: int
     reused: int
+    explanation_texts: int  # distinct tags and bio sentences whose vectors explain matches
+    explanation_embedded: int  # of those, embedded by this run (the rest were cached)
     stale_staging_removed: bool
     embedder_model: str
     dimension: int
@@ -127,6 +130,8 @@ def index_record(expert: Expert, hash_: str) -> IndexRecord:
         findability_score=expert.findability_score,
         profile_url=expert.profile_url,
         text_hash=hash_,
+        hourly_rate=expert.hourly_rate,
+        sentences=bio_sentences(_clean(expert.bio)),
     )
 
 
@@ -152,12 +157,14 @@ def _vectors_for(
     batch_size: int,
     on_plan: Callable[[int], None] | None,
     on_embedded: Callable[[int], None] | None,
-) -> tuple[dict[str, Vectors], int]:
+    first: Collection[str] = (),
+) -> tuple[dict[str, Vectors], set[str]]:
     """Vectors for every text (keyed by hash): cached ones reused, the rest embedded in batches.
 
-    Returns the vectors and how many were newly embedded. The texts to embed are ordered by
-    length over the whole set, longest first, before being cut into batches: a transformer pads
-    each batch to its longest text, so batches of similar lengths waste no work (batches cut in
+    Returns the vectors and the hashes newly embedded. Texts named in ``first`` (the experts'
+    own) are embedded before the others; within each group the texts are ordered by length,
+    longest first, before being cut into batches: a transformer pads each batch to its longest
+    text, so batches of similar lengths waste no work (batches cut in
     input order ran at about half the model's speed). Each batch is cached as soon as it is
     done (one transaction, about a millisecond against a second of embedding), so a run killed
     half-way keeps its finished batches.
@@ -168,7 +175,10 @@ def _vectors_for(
         for h, v in cache.get_many(key, list(texts)).items()
         if h in texts and v.shape == (dimension,) and np.all(np.isfinite(v))
     }
-    missing = sorted((h for h in texts if h not in vectors), key=lambda h: -len(texts[h]))
+    priority = set(first)
+    missing = sorted(
+        (h for h in texts if h not in vectors), key=lambda h: (h not in priority, -len(texts[h]))
+    )
     if on_plan is not None:
         on_plan(len(missing))
     for start in range(0, len(missing), batch_size):
@@ -184,7 +194,7 @@ def _vectors_for(
         vectors.update(fresh)
         if on_embedded is not None:
             on_embedded(len(hashes))
-    return vectors, len(missing)
+    return vectors, set(missing)
 
 
 def ingest(
@@ -197,6 +207,7 @@ def ingest(
     on_plan: Callable[[int], None] | None = None,
     on_embedded: Callable[[int], None] | None = None,
     log: logging.Logger = _log,
+    explain: bool = True,
 ) -> IngestReport:
     """Rebuild the index from the tagged experts in ``repo`` and promote it once verified.
 
@@ -206,6 +217,10 @@ def ingest(
     them). Raises ``IndexVerificationError`` when there is nothing to index or the staged index
     fails the checks (production is unchanged), ``EmbeddingError`` when the embedder fails
     (finished batches stay cached for the next run).
+
+    ``explain`` (default on) also embeds every distinct tag and the first bio sentences of each
+    expert into ``cache``, so search can say why an expert matched (``enrichment_core.explain``)
+    without another model call; they are part of the same plan and progress.
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
@@ -219,6 +234,7 @@ def ingest(
             on_plan=on_plan,
             on_embedded=on_embedded,
             log=log,
+            explain=explain,
         )
 
 
@@ -232,6 +248,7 @@ def _ingest_locked(
     on_plan: Callable[[int], None] | None,
     on_embedded: Callable[[int], None] | None,
     log: logging.Logger,
+    explain: bool,
 ) -> IngestReport:
     started = time.perf_counter()
     stale_removed = index.discard_staging()
@@ -249,15 +266,19 @@ def _ingest_locked(
     texts = [embedding_text(e) for e in experts]
     hashes = [text_hash(t) for t in texts]
     records = [index_record(e, h) for e, h in zip(experts, hashes, strict=True)]
-    vectors, embedded = _vectors_for(
-        dict(zip(hashes, texts, strict=True)),
+    # The tags and bio sentences that explain a match (``explain``), embedded in the same run.
+    extra = {text_hash(t): t for r in records for t in (*r.tags, *r.sentences)} if explain else {}
+    vectors, fresh = _vectors_for(
+        extra | dict(zip(hashes, texts, strict=True)),
         embedder=embedder,
         cache=cache,
         batch_size=batch_size,
         on_plan=on_plan,
         on_embedded=on_embedded,
+        first=hashes,  # the experts' texts before the reasons: they are what the index needs
     )
     matrix = np.stack([vectors[h] for h in hashes]).astype(np.float32, copy=False)
+    embedded = len(fresh & set(hashes))
     manifest = IndexManifest(
         embedder_model=embedder.model_id,
         dimension=embedder.dimension,
@@ -275,7 +296,9 @@ def _ingest_locked(
         total=total,
         untagged=untagged,
         embedded=embedded,
-        reused=len(vectors) - embedded,
+        reused=len(set(hashes)) - embedded,
+        explanation_texts=len(extra),
+        explanation_embedded=len(fresh - set(hashes)),
         stale_staging_removed=stale_removed,
         embedder_model=embedder.model_id,
         dimension=embedder.dimension,

@@ -6,7 +6,7 @@ Every adapter of a port runs the same contract suite in ``tests/contract``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -216,6 +216,8 @@ class IndexRecord:
     findability_score: float | None
     profile_url: str | None
     text_hash: str
+    hourly_rate: float | None = None  # for the max_rate filter
+    sentences: tuple[str, ...] = ()  # bio sentences that can be quoted as evidence
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,8 @@ class IndexManifest:
 class SearchHit:
     record: IndexRecord
     score: float
+    matched_tags: tuple[str, ...] = ()  # the record's tags that match the query, best first
+    evidence: str | None = None  # the bio sentence closest to the query
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,11 +281,18 @@ class SearchIndex(Protocol):
         """The production index's manifest, or None when nothing was promoted yet."""
         ...
 
-    def search(self, query: Vectors, k: int) -> list[SearchHit]:
+    def search(
+        self, query: Vectors, k: int, *, candidates: Collection[int] | None = None
+    ) -> list[SearchHit]:
         """Best ``k`` hits of the production index, reloading it first if a newer one was promoted.
 
+        ``candidates``: search only the experts with these ids (filters applied before ranking).
         Raises ``IndexNotFoundError`` when nothing was promoted yet.
         """
+        ...
+
+    def records(self) -> Sequence[IndexRecord]:
+        """What the production index stores about each expert, in index order ([] if none)."""
         ...
 
 

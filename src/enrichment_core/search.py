@@ -7,6 +7,7 @@ dimension) would return confident nonsense, so it is refused with a message sayi
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -17,16 +18,29 @@ from enrichment_core.errors import (
     IndexNotFoundError,
     InvalidQueryError,
 )
-from enrichment_core.ports import Embedder, IndexManifest, SearchHit, SearchIndex
+from enrichment_core.explain import explain_hits
+from enrichment_core.filters import NO_FILTERS, SearchFilters
+from enrichment_core.ingest import embedder_key, text_hash
+from enrichment_core.ports import (
+    Embedder,
+    IndexManifest,
+    SearchHit,
+    SearchIndex,
+    VectorCache,
+    Vectors,
+)
 
 __all__ = [
     "DEFAULT_K",
     "MAX_K",
+    "MAX_OFFSET",
     "MAX_QUERY_CHARS",
     "InvalidQueryError",
+    "SearchPage",
     "clean_query",
     "hit_fields",
     "search",
+    "search_page",
 ]
 
 # The limits both front doors show (the API's query validation, the CLI's -k range) and the use
@@ -35,6 +49,7 @@ __all__ = [
 MAX_QUERY_CHARS = 500
 MAX_K = 50
 DEFAULT_K = 10
+MAX_OFFSET = 1_000
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -69,31 +84,93 @@ def check_embedder(manifest: IndexManifest, embedder: Embedder) -> None:
     )
 
 
-def search(
-    query: str, *, embedder: Embedder, index: SearchIndex, k: int = DEFAULT_K
-) -> list[SearchHit]:
-    """The ``k`` experts nearest the query, best first.
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """One page of results: ``hits`` ranked ``offset + 1``... of ``total`` candidates."""
 
-    Raises ``InvalidQueryError`` (empty or over ``MAX_QUERY_CHARS`` characters, ``k`` outside
-    1..``MAX_K``), ``IndexNotFoundError`` (nothing promoted yet), ``EmbedderMismatchError`` (the
-    index was built by another embedder) and ``EmbeddingError``.
-    """
-    text = clean_query(query)
+    hits: list[SearchHit]
+    total: int  # experts in the index that pass the filters (all of them when unfiltered)
+    offset: int
+    k: int
+
+
+def _check_paging(k: int, offset: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
         raise InvalidQueryError(f"k must be a whole number from 1 to {MAX_K}, got {k!r}")
-    manifest = index.manifest()
-    if manifest is None:
-        raise IndexNotFoundError("no index has been promoted yet: run `enrich ingest`")
-    check_embedder(manifest, embedder)
+    if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
+        raise InvalidQueryError(
+            f"offset must be a whole number from 0 to {MAX_OFFSET}, got {offset!r}"
+        )
 
+
+def _query_vector(embedder: Embedder, text: str) -> Vectors:
     vector = np.asarray(embedder.embed_query(text), dtype=np.float32)
     if vector.shape != (embedder.dimension,) or not np.all(np.isfinite(vector)):
         raise EmbeddingError(
             f"embedder {embedder.model_id} returned a query vector of shape {vector.shape}, "
             f"expected ({embedder.dimension},)"
         )
-    hits = index.search(vector, k)
-    return sorted(hits, key=lambda hit: hit.score, reverse=True)[:k]
+    return vector
+
+
+def search_page(
+    query: str,
+    *,
+    embedder: Embedder,
+    index: SearchIndex,
+    k: int = DEFAULT_K,
+    offset: int = 0,
+    filters: SearchFilters = NO_FILTERS,
+    explain_with: VectorCache | None = None,
+) -> SearchPage:
+    """Hits ``offset+1 .. offset+k`` of the experts nearest the query that pass ``filters``.
+
+    Filters are applied before ranking (the index searches only the candidates), so a page is
+    full whenever enough experts pass. With ``explain_with`` (the ingest's vector cache) each hit
+    carries ``matched_tags`` and ``evidence`` (``enrichment_core.explain``), at no model call.
+
+    Raises ``InvalidQueryError`` (empty or over ``MAX_QUERY_CHARS`` characters, ``k`` outside
+    1..``MAX_K``, ``offset`` outside 0..``MAX_OFFSET``), ``IndexNotFoundError`` (nothing promoted
+    yet), ``EmbedderMismatchError`` (the index was built by another embedder), ``EmbeddingError``.
+    """
+    text = clean_query(query)
+    _check_paging(k, offset)
+    manifest = index.manifest()
+    if manifest is None:
+        raise IndexNotFoundError("no index has been promoted yet: run `enrich ingest`")
+    check_embedder(manifest, embedder)
+    candidates: list[int] | None = None
+    total = manifest.count
+    if filters.active:
+        candidates = filters.candidates(index.records())
+        total = len(candidates)
+        if not candidates:  # nothing passes: no need to embed the query
+            return SearchPage(hits=[], total=0, offset=offset, k=k)
+    vector = _query_vector(embedder, text)
+    ranked = sorted(
+        index.search(vector, offset + k, candidates=candidates),
+        key=lambda hit: hit.score,
+        reverse=True,
+    )
+    # The index may have been replaced between reading its records and searching it: re-check.
+    hits = [h for h in ranked if filters.matches(h.record)][offset : offset + k]
+    if explain_with is not None:
+        hits = explain_hits(
+            text,
+            vector,
+            hits,
+            cache=explain_with,
+            embedder_key=embedder_key(embedder),
+            text_hash=text_hash,
+        )
+    return SearchPage(hits=hits, total=total, offset=offset, k=k)
+
+
+def search(
+    query: str, *, embedder: Embedder, index: SearchIndex, k: int = DEFAULT_K
+) -> list[SearchHit]:
+    """The ``k`` experts nearest the query, best first (``search_page`` without its options)."""
+    return search_page(query, embedder=embedder, index=index, k=k).hits
 
 
 def hit_fields(hit: SearchHit) -> dict[str, Any]:
@@ -108,4 +185,7 @@ def hit_fields(hit: SearchHit) -> dict[str, Any]:
         "tags": list(record.tags),
         "findability_score": record.findability_score,
         "profile_url": record.profile_url,
+        "hourly_rate": record.hourly_rate,
+        "matched_tags": list(hit.matched_tags),
+        "evidence": hit.evidence,
     }

@@ -123,3 +123,20 @@ def remote_search(url: str, params: Mapping[str, Any]) -> list[dict[str, Any]] |
     if not isinstance(hits, list) or not all(isinstance(h, dict) for h in hits):
         return None
     return [{k: v for k, v in hit.items() if k != "rank"} for hit in hits]
+
+
+def remote_search_page(url: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``remote_search`` with the page around the hits: ``{"hits", "total", "offset"}``."""
+    query = urllib.parse.urlencode({k: v for k, v in params.items() if v is not None}, doseq=True)
+    try:
+        answer = _get_json(f"{url}/api/search?{query}", SEARCH_TIMEOUT_S)
+        hits, total, offset = answer["hits"], int(answer["total"]), int(answer["offset"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(hits, list) or not all(isinstance(h, dict) for h in hits):
+        return None
+    return {
+        "hits": [{k: v for k, v in hit.items() if k != "rank"} for hit in hits],
+        "total": total,
+        "offset": offset,
+    }

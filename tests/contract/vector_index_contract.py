@@ -185,3 +185,25 @@ class VectorIndexContract:
         assert hits[0].record.id == 2
         assert all(-1.0 - 1e-4 <= h.score <= 1.0 + 1e-4 for h in hits)
         assert hits[0].score == pytest.approx(1.0, abs=1e-4)
+
+    def test_search_ranks_only_the_candidates_and_lists_its_records(
+        self, open_index: OpenIndex
+    ) -> None:
+        index = open_index()
+        assert list(index.records()) == []
+        vectors = build(index, [10, 20, 30, 40, 50])
+        assert [r.id for r in index.records()] == [10, 20, 30, 40, 50]
+        hits = index.search(vectors[2], 2, candidates=[50, 10, 999])  # 999: not in the index
+        assert sorted(h.record.id for h in hits) == [10, 50]
+        assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+        assert index.search(vectors[2], 5, candidates=[]) == []
+        assert [h.record.id for h in index.search(vectors[2], 1, candidates=[30, 40])] == [30]
+
+    def test_rate_and_bio_sentences_survive_the_round_trip(self, open_index: OpenIndex) -> None:
+        index = open_index()
+        record = IndexRecord(
+            7, "u", "U", None, None, ("a",), 50.0, None, "0" * 64, 120.5, ("One. ", "Two.")
+        )
+        staged = index.stage(unit_rows(1, 3), [record], manifest_for(1))
+        index.promote(staged)
+        assert list(open_index().records()) == [record]

@@ -249,3 +249,29 @@ def test_a_second_ingest_on_the_same_index_stops_with_a_clear_message(
     assert busy.exit_code == 1
     assert "another ingest is rebuilding the index" in busy.stderr
     assert enrich(env, "ingest").exit_code == 0  # the lock went with its holder
+
+
+def test_search_filters_page_and_say_why(env: dict[str, str], tmp_path: Path) -> None:
+    experts = bios(9)
+    for i, expert in enumerate(experts):
+        expert["hourly_rate"] = str(50 * (i + 1))  # expert0 50 ... expert8 450
+    enrich(env, "seed", str(write_csv(tmp_path / "e.csv", experts)))
+    enrich(env, "tag")
+    enrich(env, "ingest")
+    found = enrich(env, "search", "R&D tax credits", "--max-rate", "200", "-k", "5", "--json")
+    assert found.exit_code == 0, found.output
+    hits = json.loads(found.output)
+    assert {h["username"] for h in hits} == {"expert0", "expert1", "expert2", "expert3"}
+    assert all(h["hourly_rate"] <= 200 for h in hits)
+    assert {"matched_tags", "evidence"} <= set(hits[0])
+    tag = hits[0]["tags"][0]
+    tagged = enrich(env, "search", "anything", "--tag", tag, "--json")
+    assert all(tag in h["tags"] for h in json.loads(tagged.output))
+    table = enrich(env, "search", "tax law and R&D tax credits", "-k", "2", "--offset", "1")
+    assert table.exit_code == 0, table.output
+    assert "Experts 2–3 of 9 candidates" in table.output
+    assert " 2. " in table.output and 'why: "' in table.output
+    nobody = enrich(env, "search", "tax", "--max-rate", "1")
+    assert nobody.exit_code == 0 and "No experts pass these filters." in nobody.output
+    bad = enrich(env, "search", "tax", "--min-findability", "101")
+    assert bad.exit_code == 2 and "min-findability" in bad.output

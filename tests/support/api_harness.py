@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from pydantic import SecretStr
 
 from enrichment_adapters.sql.repo import SqlExpertRepo
-from enrichment_adapters.vector_index.cache import InMemoryVectorCache
+from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
 from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
 from enrichment_core.ingest import IngestReport, ingest
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator
@@ -75,8 +75,10 @@ def build_app(
 
 
 def promote_index(repo: ExpertRepo, index_dir: Path, embedder: Embedder) -> IngestReport:
-    """What `enrich ingest` does, from another index object (as another process would)."""
-    return ingest(repo, embedder, FaissVectorIndex(index_dir), InMemoryVectorCache())
+    """What `enrich ingest` does, from another index object (as another process would), with
+    the vector cache file the server reads its explanations from."""
+    with SqliteVectorCache(default_cache_path(index_dir)) as cache:
+        return ingest(repo, embedder, FaissVectorIndex(index_dir), cache)
 
 
 def free_port() -> int:

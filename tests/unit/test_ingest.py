@@ -213,7 +213,9 @@ def test_only_edited_and_new_experts_are_embedded_again(tmp_path: Path, five: Se
     embedder = HashingEmbedder()
     report = ingest(repo, embedder, five.index, five.cache)
     assert (report.embedded, report.reused, report.indexed) == (3, 3, 6)
-    assert embedder.documents_embedded == 3
+    # plus the two bio sentences never seen before (they explain matches); tags were cached
+    assert report.explanation_embedded == 2
+    assert embedder.documents_embedded == 3 + 2
     hit = search("an equine vet for racehorses", embedder=embedder, index=five.index, k=1)[0]
     assert hit.record.username == "expert1"
 
@@ -244,7 +246,7 @@ def test_progress_is_planned_once_then_reported_per_batch(tmp_path: Path) -> Non
     setup = Setup(tmp_path, [tagged(n, bio=f"{BIOS[n % 5]} Case {n}.") for n in range(10)])
     plans: list[int] = []
     batches: list[int] = []
-    setup.run(batch_size=4, on_plan=plans.append, on_embedded=batches.append)
+    setup.run(batch_size=4, on_plan=plans.append, on_embedded=batches.append, explain=False)
     assert plans == [10]
     assert batches == [4, 4, 2]
 
@@ -253,10 +255,10 @@ def test_a_run_that_crashes_mid_embedding_resumes_with_less_work(tmp_path: Path)
     experts = [tagged(n, bio=f"{BIOS[n % 5]} Case {n}.") for n in range(20)]
     setup = Setup(tmp_path, experts, HashingEmbedder(fail_after=10))
     with pytest.raises(EmbeddingError):
-        setup.run(batch_size=4)
+        setup.run(batch_size=4, explain=False)
     assert setup.index.manifest() is None
     setup.embedder = HashingEmbedder()
-    report = setup.run(batch_size=4)
+    report = setup.run(batch_size=4, explain=False)
     assert (report.embedded, report.reused, report.indexed) == (12, 8, 20)
 
 
@@ -289,7 +291,7 @@ def test_texts_are_embedded_longest_first_across_batches_each_once(tmp_path: Pat
     bios = [f"{BIOS[n % 5]} {'Extra detail. ' * ((n * 7) % 11)}Case {n}." for n in range(23)]
     embedder = RecordingEmbedder()
     setup = Setup(tmp_path, [tagged(n, bio=bio) for n, bio in enumerate(bios)], embedder)
-    report = setup.run(batch_size=5)
+    report = setup.run(batch_size=5, explain=False)  # the experts' own texts only
     flat = [text for batch in embedder.batches for text in batch]
     assert [len(b) for b in embedder.batches] == [5, 5, 5, 5, 3]
     assert [len(t) for t in flat] == sorted((len(t) for t in flat), reverse=True)
@@ -299,3 +301,17 @@ def test_texts_are_embedded_longest_first_across_batches_each_once(tmp_path: Pat
         hit = setup.index.search(embedder.embed_query(embedding_text(expert)), 1)[0]
         assert (hit.record.username, round(hit.score, 4)) == (expert.username, 1.0)
     assert report.embedded == 23
+
+
+def test_tags_and_bio_sentences_are_embedded_once_in_the_same_plan(tmp_path: Path) -> None:
+    bio = "I treat horses and dogs. Orthopedic surgery is my speciality. Ok."
+    setup = Setup(tmp_path, [tagged(0, bio=bio), tagged(1, bio=bio + " Also cats, twice a week.")])
+    plans: list[int] = []
+    report = setup.run(on_plan=plans.append)
+    record = setup.index.records()[0]
+    assert record.sentences == ("I treat horses and dogs.", "Orthopedic surgery is my speciality.")
+    sentences = {s for r in setup.index.records() for s in r.sentences}
+    tags = {t for r in setup.index.records() for t in r.tags}
+    assert report.explanation_texts == len(sentences | tags)
+    assert plans == [report.embedded + report.explanation_embedded]
+    assert setup.run().explanation_embedded == 0  # cached: never embedded again

@@ -96,6 +96,8 @@ def encode_build(
                 "findability_score": r.findability_score,
                 "profile_url": r.profile_url,
                 "text_hash": r.text_hash,
+                "hourly_rate": r.hourly_rate,
+                "sentences": list(r.sentences),
             }
             for r in records
         ],
@@ -124,7 +126,12 @@ def read_build(build_dir: Path) -> Build:
             count=int(m["count"]),
             built_at=datetime.fromisoformat(m["built_at"]),
         )
-        records = [IndexRecord(**{**r, "tags": tuple(r["tags"])}) for r in meta["records"]]
+        records = [
+            IndexRecord(
+                **{**r, "tags": tuple(r["tags"]), "sentences": tuple(r.get("sentences", ()))}
+            )
+            for r in meta["records"]
+        ]
     except BuildError:
         raise
     except (KeyError, TypeError, ValueError) as exc:

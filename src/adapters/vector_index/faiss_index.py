@@ -37,7 +37,7 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -264,7 +264,13 @@ class FaissVectorIndex:
         build = self._production()
         return None if build is None else build.manifest
 
-    def search(self, query: Vectors, k: int) -> list[SearchHit]:
+    def records(self) -> Sequence[IndexRecord]:
+        build = self._production()
+        return () if build is None else tuple(build.records[i] for i in build.ids)
+
+    def search(
+        self, query: Vectors, k: int, *, candidates: Collection[int] | None = None
+    ) -> list[SearchHit]:
         build = self._production()
         if build is None:
             raise IndexNotFoundError(
@@ -277,25 +283,36 @@ class FaissVectorIndex:
                 f"({build.manifest.embedder_model}) has {build.index.d}: search with the embedder "
                 "that built the index, or re-run `enrich ingest`"
             )
-        limit = min(int(k), int(build.index.ntotal))
+        selected = None
+        if candidates is not None:
+            selected = np.fromiter((i for i in candidates if i in build.records), np.int64)
+        limit = min(int(k), int(build.index.ntotal if selected is None else len(selected)))
         if limit < 1:
             return []
         vector = vector.copy()
         faiss.normalize_L2(vector)
-        scores, ids = self._search_build(build, vector, limit)
+        scores, ids = self._search_build(build, vector, limit, selected)
         return [
             SearchHit(record=build.records[int(i)], score=float(s))
             for s, i in zip(scores[0], ids[0], strict=True)
             if int(i) in build.records
         ]
 
-    def _search_build(self, build: Build, vector: Vectors, limit: int) -> tuple[Any, Any]:
+    def _search_build(
+        self, build: Build, vector: Vectors, limit: int, selected: Any = None
+    ) -> tuple[Any, Any]:
+        """FAISS search, restricted to the ``selected`` expert ids (an ``IDSelectorBatch``)."""
         index: Any = build.index
+        params = selector = None
+        if selected is not None:
+            selector = faiss.IDSelectorBatch(selected)  # kept referenced until the search ends
+            params = faiss.SearchParameters()
+            params.sel = selector
         previous = faiss.omp_get_max_threads()  # OpenMP settings are per calling thread
         if self._search_threads is not None:
             faiss.omp_set_num_threads(self._search_threads)
         try:
-            scores, ids = index.search(vector, limit)
+            scores, ids = index.search(vector, limit, params=params)
         finally:
             faiss.omp_set_num_threads(previous)
         return scores, ids

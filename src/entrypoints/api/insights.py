@@ -1,4 +1,4 @@
-"""``GET /insights`` (mounted at /api/admin): the directory's aggregates for the admin page charts.
+"""The answer of ``GET /api/admin/insights``: the directory's aggregates for the admin page charts.
 
 The numbers come from the core's ``directory_insights`` use case; each carries the query string
 of ``GET /api/admin/experts`` that lists exactly the experts it counts, so a chart links to the
@@ -9,14 +9,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from enrichment_core.errors import EnrichmentError
-from enrichment_core.insights import DirectoryInsights, directory_insights
-from enrichment_core.offload import off_thread
-from enrichment_core.ports import ExpertRepo
-from enrichment_entrypoints.api.errors import translate
+from enrichment_core.insights import DirectoryInsights
 
 # Tagging states as the list endpoint's ``state`` filter spells them.
 _STATE_ORDER = ("tagged", "pending", "failed", "no_bio")
@@ -92,19 +87,3 @@ class Insights(BaseModel):
                 for g in insights.gaps
             ],
         )
-
-
-def add_insights_route(router: APIRouter, repo: ExpertRepo) -> None:
-    """Add ``GET /insights`` to the admin ``router`` (so it shares its key check)."""
-
-    @router.get(
-        "/insights",
-        response_model=Insights,
-        summary="Directory insights: findability histogram, tagging states, tags, missing fields",
-    )
-    async def get_insights() -> Insights:
-        try:
-            insights = await off_thread(directory_insights, repo)
-        except EnrichmentError as exc:
-            raise translate(exc) from None
-        return Insights.from_insights(insights)

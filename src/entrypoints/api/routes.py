@@ -25,6 +25,9 @@ from fastapi.routing import APIRoute
 from pydantic import SecretStr
 
 from enrichment_core.errors import EnrichmentError
+from enrichment_core.experts import MAX_HOURLY_RATE
+from enrichment_core.filters import MAX_FILTER_TAGS, SearchFilters, TagMode
+from enrichment_core.insights import directory_insights
 from enrichment_core.intake import (
     DEFAULT_INTAKE_TIMEOUT_S,
     DEFAULT_RETRY_TIMEOUT_S,
@@ -40,11 +43,12 @@ from enrichment_core.ports import (
     SortOrder,
     StateFilter,
     TagGenerator,
+    VectorCache,
 )
-from enrichment_core.search import DEFAULT_K, MAX_K, MAX_QUERY_CHARS, search
+from enrichment_core.search import DEFAULT_K, MAX_K, MAX_OFFSET, MAX_QUERY_CHARS, search_page
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
-from enrichment_entrypoints.api.insights import add_insights_route
+from enrichment_entrypoints.api.insights import Insights
 from enrichment_entrypoints.api.schemas import (
     MAX_PAGE,
     ExpertCreate,
@@ -52,7 +56,6 @@ from enrichment_entrypoints.api.schemas import (
     ExpertPage,
     ExpertPublic,
     GapField,
-    SearchHitPublic,
     SearchResults,
 )
 
@@ -74,6 +77,7 @@ class ApiServices:
     intake_timeout_s: float = DEFAULT_INTAKE_TIMEOUT_S
     retry_timeout_s: float = DEFAULT_RETRY_TIMEOUT_S
     retry_delay_s: float = 1.0
+    explanations: VectorCache | None = None  # the ingest's vector cache: why each hit matched
 
     def admin_secret(self) -> str | None:
         key = self.admin_key
@@ -239,7 +243,14 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
             limit=limit,
         )
 
-    add_insights_route(router, services.repo)
+    @router.get(
+        "/insights",
+        response_model=Insights,
+        summary="Directory insights: findability histogram, tagging states, tags, missing fields",
+    )
+    async def get_insights(services: ServicesDep) -> Insights:
+        """Aggregates of the whole directory; each number names the expert-list filter showing it."""
+        return Insights.from_insights(await _in_thread(directory_insights, services.repo))
 
     @router.get(
         "/experts/{username}",
@@ -285,11 +296,56 @@ def create_search_router(services: ApiServices) -> APIRouter:
             ),
         ],
         k: Annotated[int, Query(ge=1, le=MAX_K, description="How many experts.")] = DEFAULT_K,
+        offset: Annotated[
+            int, Query(ge=0, le=MAX_OFFSET, description="Skip this many ranked experts (paging).")
+        ] = 0,
+        max_rate: Annotated[
+            float | None,
+            Query(
+                ge=0,
+                le=MAX_HOURLY_RATE,
+                description="Only experts whose hourly rate is known and at most this.",
+            ),
+        ] = None,
+        tag: Annotated[
+            list[str] | None,
+            Query(
+                max_length=MAX_FILTER_TAGS,
+                description="Required tag; repeat for several (see tag_mode).",
+            ),
+        ] = None,
+        tag_mode: Annotated[
+            TagMode, Query(description="any: at least one of the tags; all: every tag.")
+        ] = TagMode.ANY,
+        min_findability: Annotated[
+            float | None, Query(ge=0, le=100, description="Only findability at least this.")
+        ] = None,
+        has_profile_url: Annotated[
+            bool, Query(description="Only experts with a profile URL.")
+        ] = False,
     ) -> SearchResults:
-        """Search the promoted index. 503 until an index has been promoted (`enrich ingest`)."""
-        hits = await _in_thread(search, q, embedder=services.embedder, index=services.index, k=k)
-        return SearchResults(
-            query=q, k=k, hits=[SearchHitPublic.from_hit(i, h) for i, h in enumerate(hits, 1)]
+        """Search the promoted index. Filters apply before ranking, so a page is full whenever
+        enough experts pass; ``total`` counts them. 503 until an index has been promoted."""
+        try:
+            filters = SearchFilters.build(
+                max_rate=max_rate,
+                tags=tag or (),
+                tag_mode=tag_mode,
+                min_findability=min_findability,
+                has_profile_url=has_profile_url,
+            )
+        except EnrichmentError as exc:
+            raise translate(exc) from None
+        page = await _in_thread(
+            search_page,
+            q,
+            embedder=services.embedder,
+            index=services.index,
+            k=k,
+            offset=offset,
+            filters=filters,
+            explain_with=services.explanations,
         )
+        return SearchResults.from_page(q, page)
 
     return router

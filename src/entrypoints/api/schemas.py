@@ -19,7 +19,7 @@ from enrichment_core.experts import (
 from enrichment_core.findability import FindabilityTip, findability_advice
 from enrichment_core.intake import IntakeResult
 from enrichment_core.ports import SearchHit
-from enrichment_core.search import hit_fields
+from enrichment_core.search import SearchPage, hit_fields
 
 MAX_PAGE = 200
 
@@ -156,7 +156,7 @@ class GapField(StrEnum):
 
 
 class SearchHitPublic(BaseModel):
-    rank: int
+    rank: int = Field(description="1-based, across pages.")
     score: float = Field(description="Cosine similarity of the query and the expert, -1..1.")
     username: str
     name: str
@@ -165,6 +165,13 @@ class SearchHitPublic(BaseModel):
     tags: list[str]
     findability_score: float | None
     profile_url: str | None
+    hourly_rate: float | None
+    matched_tags: list[str] = Field(
+        description="The expert's tags that match the query, best first."
+    )
+    evidence: str | None = Field(
+        description="The bio sentence closest to the query (null when none is close enough)."
+    )
 
     @classmethod
     def from_hit(cls, rank: int, hit: SearchHit) -> SearchHitPublic:
@@ -174,7 +181,19 @@ class SearchHitPublic(BaseModel):
 class SearchResults(BaseModel):
     query: str
     k: int
+    offset: int
+    total: int = Field(description="Experts in the index that pass the filters (all if none).")
     hits: list[SearchHitPublic]
+
+    @classmethod
+    def from_page(cls, query: str, page: SearchPage) -> SearchResults:
+        return cls(
+            query=query,
+            k=page.k,
+            offset=page.offset,
+            total=page.total,
+            hits=[SearchHitPublic.from_hit(page.offset + i, h) for i, h in enumerate(page.hits, 1)],
+        )
 
 
 class IndexHealth(BaseModel):
