@@ -99,7 +99,7 @@ def test_each_hit_says_why_it_matched(client: TestClient) -> None:
     ],
 )
 def test_bad_search_options_get_a_422_naming_them(
-    client: TestClient, params: dict[str, object]
+    client: TestClient, params: dict[str, str | int]
 ) -> None:
     response = client.get("/api/search", params=params)
     assert response.status_code == 422

@@ -48,14 +48,17 @@ def _experts() -> list[Expert]:
     return experts
 
 
+World = tuple[HashingEmbedder, InMemoryVectorIndex, InMemoryVectorCache]
+
+
 @pytest.fixture
-def world() -> Iterator[tuple[HashingEmbedder, InMemoryVectorIndex, InMemoryVectorCache]]:
+def world() -> Iterator[World]:
     embedder, index, cache = HashingEmbedder(), InMemoryVectorIndex(), InMemoryVectorCache()
     ingest(InMemoryExpertRepo(_experts()), embedder, index, cache)
     yield embedder, index, cache
 
 
-def test_a_filtered_search_still_returns_k_experts(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_filtered_search_still_returns_k_experts(world: World) -> None:
     embedder, index, _ = world
     # Unfiltered, the vets rank first for this query; filtered after ranking, k=3 would hold no
     # tax expert. Filtered before ranking it holds three, all within the rate.
@@ -72,7 +75,7 @@ def test_a_filtered_search_still_returns_k_experts(world) -> None:  # type: igno
     assert page.total == 3
 
 
-def test_every_filter_narrows_the_candidates(world) -> None:  # type: ignore[no-untyped-def]
+def test_every_filter_narrows_the_candidates(world: World) -> None:
     embedder, index, _ = world
 
     def total(**options: object) -> int:
@@ -91,7 +94,7 @@ def test_every_filter_narrows_the_candidates(world) -> None:  # type: ignore[no-
     assert total(tags=["nothing like this"]) == 0
 
 
-def test_paging_walks_the_same_ranking(world) -> None:  # type: ignore[no-untyped-def]
+def test_paging_walks_the_same_ranking(world: World) -> None:
     embedder, index, _ = world
     whole = search_page("tax credits", embedder=embedder, index=index, k=15)
     pages = [
@@ -114,13 +117,13 @@ def test_bad_options_are_refused_with_what_is_accepted() -> None:
         SearchFilters.build(tags=[f"t{n}" for n in range(11)])
 
 
-def test_offset_is_bounded(world) -> None:  # type: ignore[no-untyped-def]
+def test_offset_is_bounded(world: World) -> None:
     embedder, index, _ = world
     with pytest.raises(InvalidQueryError, match="offset"):
         search_page("tax", embedder=embedder, index=index, offset=-1)
 
 
-def test_a_filter_nobody_passes_never_embeds_the_query(world) -> None:  # type: ignore[no-untyped-def]
+def test_a_filter_nobody_passes_never_embeds_the_query(world: World) -> None:
     embedder, index, _ = world
     page = search_page(
         "tax", embedder=embedder, index=index, filters=SearchFilters.build(max_rate=1)
@@ -128,7 +131,7 @@ def test_a_filter_nobody_passes_never_embeds_the_query(world) -> None:  # type: 
     assert (page.hits, page.total, embedder.query_calls) == ([], 0, 0)
 
 
-def test_hits_say_which_tags_match_and_quote_the_closest_sentence(world) -> None:  # type: ignore[no-untyped-def]
+def test_hits_say_which_tags_match_and_quote_the_closest_sentence(world: World) -> None:
     embedder, index, cache = world
     calls = embedder.document_calls
     page = search_page(
@@ -155,7 +158,7 @@ def test_hits_say_which_tags_match_and_quote_the_closest_sentence(world) -> None
     assert vets.evidence == "Small animal orthopedic surgery is my work."
 
 
-def test_without_the_cache_hits_carry_no_explanation(world) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_cache_hits_carry_no_explanation(world: World) -> None:
     embedder, index, _ = world
     hit = search_page("tax", embedder=embedder, index=index, k=1).hits[0]
     assert (hit.matched_tags, hit.evidence) == ((), None)
