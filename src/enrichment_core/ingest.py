@@ -269,7 +269,7 @@ def _ingest_locked(
     # The tags and bio sentences that explain a match (``explain``), embedded in the same run.
     extra = {text_hash(t): t for r in records for t in (*r.tags, *r.sentences)} if explain else {}
     vectors, fresh = _vectors_for(
-        dict(zip(hashes, texts, strict=True)) | extra,  # expert texts first: they matter most
+        dict(zip(hashes, texts, strict=True)) | extra,
         embedder=embedder,
         cache=cache,
         batch_size=batch_size,

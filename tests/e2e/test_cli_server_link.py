@@ -141,3 +141,18 @@ def test_the_advertised_url_is_how_a_local_client_reaches_the_bind_address(
     host: str, url: str
 ) -> None:
     assert server_link.connect_url(host, 8000) == url
+
+
+def test_filters_and_paging_reach_the_server_and_match_a_local_search(
+    indexed: dict[str, str], server: tuple[str, CountingEmbedder]
+) -> None:
+    url, _ = server
+    options = ["tax credits", "--tag", "tax law", "--max-rate", "100", "-k", "2", "--offset", "1"]
+    remote = enrich(indexed, "search", *options)
+    local = enrich(indexed, "search", *options, "--no-server")
+    assert remote.exit_code == 0 and local.exit_code == 0, remote.output
+    assert f"answered by `enrich serve` at {url}" in remote.stderr
+    assert remote.stdout == local.stdout
+    assert "of " in remote.stdout and " candidates" in remote.stdout
+    as_json = enrich(indexed, "search", *options, "--json")
+    assert all("tax law" in hit["tags"] for hit in json.loads(as_json.stdout))
