@@ -103,7 +103,7 @@ def pick_embedder(choice: str) -> tuple[Embedder, str]:
                 embedder,
                 f"{embedder.model_id} (model load {time.perf_counter() - started:.1f} s, not counted)",
             )
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any failure: fall back to the fake, say why
             print(f"!! local embedder unavailable ({exc}); using the hashing fake instead")
     fake = HashingEmbedder(dimension=384)
     return fake, f"{fake.model_id} (fake: figures show the pipeline, not a model)"
@@ -184,8 +184,15 @@ def raw_speed(
             runs.setdefault(f"ingest {precision}", []).append(full(precision))
         runs.setdefault("chunked float32", []).append(chunked("float32"))
     median = {name: statistics.median(times) for name, times in runs.items()}
+    print_speeds(median, len(texts), repeats)
+    if "raw bfloat16" in vectors:
+        print_precision_agreement(vectors, queries, local_model)
+    print()
+
+
+def print_speeds(median: dict[str, float], count: int, repeats: int) -> None:
     base, before = median["raw float32"], median["chunked float32"]
-    print(f"raw model speed vs ingest ({len(texts)} texts, medians of {repeats} interleaved runs):")
+    print(f"raw model speed vs ingest ({count} texts, medians of {repeats} interleaved runs):")
     labels = {
         "raw float32": "raw encode, one call, float32 (baseline)",
         "chunked float32": "raw encode, chunks of 64 in input order (ingest before 0.2.0)",
@@ -197,19 +204,22 @@ def raw_speed(
         if name in median:
             t = median[name]
             print(
-                f"  {label:<64} {t:7.1f} s {len(texts) / t:6.1f} texts/s  "
+                f"  {label:<64} {t:7.1f} s {count / t:6.1f} texts/s  "
                 f"speed {base / t:4.2f}x baseline, {before / t:4.2f}x chunked"
             )
-    if "raw bfloat16" in vectors:
-        a = np.asarray(vectors["float32"], dtype=np.float32)
-        b = np.asarray(vectors["bfloat16"], dtype=np.float32)
-        a /= np.linalg.norm(a, axis=1, keepdims=True)
-        b /= np.linalg.norm(b, axis=1, keepdims=True)
-        print(
-            f"  bfloat16 vs float32: lowest cosine of a text's two vectors {(a * b).sum(1).min():.5f}; "
-            f"top-10 overlap {top10_overlap(a, b, queries, local_model):.1%} over {len(queries)} queries"
-        )
-    print()
+
+
+def print_precision_agreement(
+    vectors: dict[str, Any], queries: list[str], local_model: Any
+) -> None:
+    a = np.asarray(vectors["float32"], dtype=np.float32)
+    b = np.asarray(vectors["bfloat16"], dtype=np.float32)
+    a /= np.linalg.norm(a, axis=1, keepdims=True)
+    b /= np.linalg.norm(b, axis=1, keepdims=True)
+    print(
+        f"  bfloat16 vs float32: lowest cosine of a text's two vectors {(a * b).sum(1).min():.5f}; "
+        f"top-10 overlap {top10_overlap(a, b, queries, local_model):.1%} over {len(queries)} queries"
+    )
 
 
 def top10_overlap(a: Any, b: Any, queries: list[str], local_model: Any) -> float:

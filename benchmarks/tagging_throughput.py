@@ -1,11 +1,12 @@
-"""Batch tagging throughput against a rate-limited fake Gemini, with the seed's pattern as baseline.
+"""Batch tagging throughput against a rate-limited fake Gemini, with a naive loop as baseline.
 
 Both runs tag the same sample directory through the real google-genai client against the fake
 Gemini on 127.0.0.1, with a quota (RPM, 429 + RetryInfo when exceeded), latency and a share of
 transient 500/503 answers:
 
 - ours: ``enrichment_core.tagging.tag_untagged_experts`` (steady rate, 429s waited out, one retry)
-- baseline: the research note's pattern (a semaphore of 5, one immediate retry, no rate control)
+- baseline: the naive loop of the project's original design sketch (a semaphore of 5, one
+  immediate retry, no rate control)
 
 Printed for each: wall time, its ratio to the floor (experts with a bio / RPM), experts tagged,
 experts lost to transient errors, experts lost to 429s, 429s received. Then the offline
@@ -85,7 +86,7 @@ def run_ours(repo: SqlExpertRepo, fake: FakeGemini, rpm: int, concurrency: int) 
 
 
 def run_baseline(repo: SqlExpertRepo, fake: FakeGemini) -> Outcome:
-    """The seed note's pattern: asyncio.Semaphore(5), one immediate retry, then skip."""
+    """The naive loop: asyncio.Semaphore(5), one immediate retry, then skip; no rate control."""
     tagger = GeminiTagGenerator(api_key="bench-key", base_url=fake.base_url, timeout_s=20)
     experts = [e for e in repo.list_experts(tagged=False) if e.has_bio]
     lost = {"transient": 0, "quota": 0}

@@ -1,9 +1,10 @@
-"""Shared fixtures: real databases (a SQLite file, a PostgreSQL server) and sample experts."""
+"""Shared fixtures: real databases (a SQLite file, a PostgreSQL server) and the fake Gemini."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -11,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from tests.support.fake_gemini import FakeGemini
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://@/enrich_test?host=/var/run/postgresql"
 
@@ -45,3 +48,22 @@ def postgres_url_clean(postgres_server: str) -> Iterator[str]:
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE IF EXISTS experts"))
     engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def fake_gemini_server(request: pytest.FixtureRequest) -> Iterator[FakeGemini]:
+    """One wire-faithful fake Gemini on 127.0.0.1 per test module.
+
+    A module configures it with ``FAKE_GEMINI = {...}`` (``FakeGemini`` keyword arguments:
+    latency, quota, retry delay...).
+    """
+    options: dict[str, Any] = getattr(request.module, "FAKE_GEMINI", {})
+    with FakeGemini(**options) as server:
+        yield server
+
+
+@pytest.fixture
+def fake(fake_gemini_server: FakeGemini) -> FakeGemini:
+    """The module's fake Gemini, reset for each test (no scripts, counters or quota windows)."""
+    fake_gemini_server.reset()
+    return fake_gemini_server

@@ -155,22 +155,24 @@ class MicroBatchingEmbedder:
 
     def _embed(self, batch: list[_Pending]) -> None:
         try:
-            vectors = np.asarray(
-                self._inner.embed_queries([p.text for p in batch]), dtype=np.float32
-            )
-            if vectors.shape != (len(batch), self._inner.dimension):
-                raise EmbeddingError(
-                    f"embedder {self._inner.model_id} returned query vectors of shape "
-                    f"{vectors.shape}, expected ({len(batch)}, {self._inner.dimension})"
-                )
+            vectors = self._vectors_for([p.text for p in batch])
             for pending, vector in zip(batch, vectors, strict=True):
                 pending.vector = vector
-        except Exception as exc:  # every caller of this pass gets the error, the worker goes on
-            for pending in batch:
+        except Exception as exc:  # noqa: BLE001 - every caller of this pass gets the error
+            for pending in batch:  # (re-raised in its own thread); the worker goes on
                 pending.error = exc
         finally:
             for pending in batch:
                 pending.done.set()
+
+    def _vectors_for(self, texts: list[str]) -> Vectors:
+        vectors = np.asarray(self._inner.embed_queries(texts), dtype=np.float32)
+        if vectors.shape != (len(texts), self._inner.dimension):
+            raise EmbeddingError(
+                f"embedder {self._inner.model_id} returned query vectors of shape "
+                f"{vectors.shape}, expected ({len(texts)}, {self._inner.dimension})"
+            )
+        return vectors
 
 
 def batching_queries(

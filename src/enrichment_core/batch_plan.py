@@ -19,6 +19,31 @@ from enrichment_core.usage import TokenUsage
 
 
 @dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a batch run polls its jobs."""
+
+    poll_interval_s: float = 15.0  # also how soon a refused create (token cap) is retried
+
+
+@dataclass(slots=True)
+class BatchReport:
+    """What the batch part of a run did (``batch_tagging.run_batch``)."""
+
+    jobs_created: int = 0
+    jobs_resumed: int = 0
+    requests_sent: int = 0
+    tagged: int = 0
+    already_tagged: int = 0
+    request_errors: int = 0
+    lost_jobs: list[str] = field(default_factory=list)
+    retry_online: set[int] = field(default_factory=set)  # first attempt used: one retry left
+    fallback_online: set[int] = field(default_factory=set)  # never attempted (job lost)
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    still_open: int = 0  # jobs left running when the run was interrupted
+    cancelled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class BatchLimits:
     max_requests: int = 10_000
     max_job_bytes: int = 18 * 1024 * 1024

@@ -17,13 +17,20 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import anyio
 
-from enrichment_core.batch_plan import BatchItemResult, BatchTagger, PlannedJob, plan_jobs
+from enrichment_core.batch_plan import (
+    BatchItemResult,
+    BatchOptions,
+    BatchReport,
+    BatchTagger,
+    PlannedJob,
+    plan_jobs,
+)
 from enrichment_core.errors import RateLimitedError, TaggingError
 from enrichment_core.experts import Expert
 from enrichment_core.offload import AsyncExpertRepo, off_thread
@@ -35,31 +42,11 @@ from enrichment_core.runs import (
     RunStore,
 )
 from enrichment_core.tag_one import TagStatus, tag_and_save
-from enrichment_core.usage import TokenUsage
+
+__all__ = ["BatchOptions", "BatchReport", "run_batch"]
 
 log = logging.getLogger("enrichment_core.batch_tagging")
 T = TypeVar("T")
-
-
-@dataclass(frozen=True, slots=True)
-class BatchOptions:
-    poll_interval_s: float = 15.0  # also how soon a refused create (token cap) is retried
-
-
-@dataclass(slots=True)
-class BatchReport:
-    jobs_created: int = 0
-    jobs_resumed: int = 0
-    requests_sent: int = 0
-    tagged: int = 0
-    already_tagged: int = 0
-    request_errors: int = 0
-    lost_jobs: list[str] = field(default_factory=list)
-    retry_online: set[int] = field(default_factory=set)  # first attempt used: one retry left
-    fallback_online: set[int] = field(default_factory=set)  # never attempted (job lost)
-    usage: TokenUsage = field(default_factory=TokenUsage)
-    still_open: int = 0  # jobs left running when the run was interrupted
-    cancelled: bool = False
 
 
 Clock = Callable[[], datetime]

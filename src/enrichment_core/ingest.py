@@ -14,9 +14,7 @@ at the model's own speed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from enrichment_core.embedding_text import MAX_BIO_CHARS, clean_text, embedding_text, text_hash
 from enrichment_core.errors import EmbeddingError, IndexVerificationError
 from enrichment_core.experts import Expert
 from enrichment_core.explain import bio_sentences
@@ -38,12 +37,15 @@ from enrichment_core.ports import (
 )
 from enrichment_core.promotion import decide_promotion
 
-# all-MiniLM-L6-v2 reads at most 256 word pieces (~1,000 characters of English). Name, title,
-# company and up to 8 tags take ~60 of them, so a bio capped at 800 characters keeps the final
-# "Domains: ..." part inside the model's window. Longer bios add little signal for search.
-MAX_BIO_CHARS = 800
-
-_SPACE_RE = re.compile(r"\s+")
+__all__ = [
+    "MAX_BIO_CHARS",
+    "IngestReport",
+    "embedder_key",
+    "embedding_text",
+    "index_record",
+    "ingest",
+    "text_hash",
+]
 
 _log = logging.getLogger("enrichment_core.ingest")
 
@@ -63,51 +65,6 @@ class IngestReport:
     embedder_model: str
     dimension: int
     seconds: float
-
-
-def _clean(text: str | None) -> str:
-    return _SPACE_RE.sub(" ", text or "").strip()
-
-
-def _cap(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "!", "?", "…")) else text + "."
-
-
-def embedding_text(expert: Expert) -> str:
-    """The text embedded for one expert: name, job title, company, bio, then its domain tags.
-
-    Deterministic (same expert, same text, same hash), whitespace-normalized, bio capped to
-    ``MAX_BIO_CHARS``. Example: ``"Jane Doe. Tax Attorney at Acme LLP. I advise ... Domains: tax
-    law, r&d tax credits."``
-    """
-    parts = [_sentence(_clean(expert.display_name))]
-    title, company = _clean(expert.job_title), _clean(expert.company)
-    if title and company:
-        parts.append(_sentence(f"{title} at {company}"))
-    elif title or company:
-        parts.append(_sentence(title or company))
-    bio = _cap(_clean(expert.bio), MAX_BIO_CHARS)
-    if bio:
-        parts.append(_sentence(bio))
-    tags = [_clean(t) for t in expert.tags or () if _clean(t)]
-    if tags:
-        parts.append(f"Domains: {', '.join(tags)}.")
-    return " ".join(parts)
-
-
-def text_hash(text: str) -> str:
-    """sha256 hex of the UTF-8 text: the cache key of its vector."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def embedder_key(embedder: Embedder) -> str:
@@ -131,7 +88,7 @@ def index_record(expert: Expert, hash_: str) -> IndexRecord:
         profile_url=expert.profile_url,
         text_hash=hash_,
         hourly_rate=expert.hourly_rate,
-        sentences=bio_sentences(_clean(expert.bio)),
+        sentences=bio_sentences(clean_text(expert.bio)),
     )
 
 
@@ -255,14 +212,7 @@ def _ingest_locked(
     if stale_removed:
         log.warning("Removed a stale staging index left by an interrupted ingest")
 
-    experts = repo.list_experts(tagged=True)
-    total = max(repo.count(), len(experts))
-    if not experts:
-        raise IndexVerificationError(
-            f"no tagged experts to index ({total} experts in the database, none tagged): "
-            "run `enrich tag` first, then `enrich ingest`; the current index was left unchanged"
-        )
-
+    experts, total = _tagged_experts(repo)
     texts = [embedding_text(e) for e in experts]
     hashes = [text_hash(t) for t in texts]
     records = [index_record(e, h) for e, h in zip(experts, hashes, strict=True)]
@@ -304,6 +254,18 @@ def _ingest_locked(
         dimension=embedder.dimension,
         seconds=time.perf_counter() - started,
     )
+
+
+def _tagged_experts(repo: ExpertRepo) -> tuple[list[Expert], int]:
+    """The experts to index and the directory's size; refused when nobody is tagged yet."""
+    experts = repo.list_experts(tagged=True)
+    total = max(repo.count(), len(experts))
+    if not experts:
+        raise IndexVerificationError(
+            f"no tagged experts to index ({total} experts in the database, none tagged): "
+            "run `enrich tag` first, then `enrich ingest`; the current index was left unchanged"
+        )
+    return experts, total
 
 
 def _stage_verify_promote(

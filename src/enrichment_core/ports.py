@@ -10,13 +10,16 @@ from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
 from enrichment_core.experts import Expert, TaggingState
+from enrichment_core.listing import ExpertPage as ExpertPage
+from enrichment_core.listing import ExpertSort as ExpertSort
+from enrichment_core.listing import SortOrder as SortOrder
+from enrichment_core.listing import StateFilter as StateFilter
 from enrichment_core.promotion import StagedIndexReport
 
 Vectors = npt.NDArray[np.float32]
@@ -59,41 +62,6 @@ class TagGenerator(Protocol):
 
 
 # --- experts -------------------------------------------------------------------------------
-
-
-class ExpertSort(StrEnum):
-    """What an expert listing is sorted by."""
-
-    ID = "id"
-    FINDABILITY = "findability"
-    NAME = "name"
-
-
-class SortOrder(StrEnum):
-    ASC = "asc"
-    DESC = "desc"
-
-
-class StateFilter(StrEnum):
-    """Which experts a listing shows: those in one tagging state, or every untagged one."""
-
-    TAGGED = "tagged"
-    UNTAGGED = "untagged"
-    FAILED = "failed"
-    NO_BIO = "no_bio"
-    PENDING = "pending"
-
-    def criteria(self) -> tuple[TaggingState | None, bool | None]:
-        """The ``(state, tagged)`` arguments of ``ExpertRepo.page`` for this filter."""
-        if self is StateFilter.UNTAGGED:
-            return None, False
-        return TaggingState(self.value), None
-
-
-@dataclass(frozen=True, slots=True)
-class ExpertPage:
-    experts: list[Expert]
-    total: int
 
 
 class ExpertRepo(Protocol):

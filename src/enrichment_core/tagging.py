@@ -23,23 +23,17 @@ from dataclasses import dataclass, field
 
 import anyio
 
-from enrichment_core.errors import (
-    TaggerCredentialsError,
-    TaggerUnavailableError,
-    TransientTaggingError,
-)
 from enrichment_core.experts import Expert
 from enrichment_core.findability import rescore_all
 from enrichment_core.offload import AsyncExpertRepo, off_thread
-from enrichment_core.ports import ExpertRepo, TagGenerator, TagRequest
-from enrichment_core.quota import QuotaGate
+from enrichment_core.ports import ExpertRepo, TagGenerator
 from enrichment_core.tag_one import (
     TaggingFailure,
     TagStatus,
     describe_error,
     tag_and_save,
 )
-from enrichment_core.tags import normalize_tags
+from enrichment_core.tagging_policy import MAX_ATTEMPTS, RUN_STOPPING_ERRORS, TagCallPolicy
 
 log = logging.getLogger("enrichment_core.tagging")
 
@@ -53,12 +47,6 @@ __all__ = [
     "rescore_all",
     "tag_untagged_experts",
 ]
-
-MAX_ATTEMPTS = 2  # locked decision 6: retry once, then skip
-# Errors that are not one expert's: the whole run stops.
-RUN_STOPPING_ERRORS = (TaggerCredentialsError, TaggerUnavailableError)
-# Failures worth a pause before the retry (the same call may succeed a moment later).
-TRANSIENT_ERRORS = (TransientTaggingError, TimeoutError, OSError)
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -132,16 +120,8 @@ class _Run:
         self.tagger = tagger
         self.options = options
         self.report = report
-        self.sleep = sleep
-        self.gate = QuotaGate(
-            tagger,
-            rpm=options.rpm,
-            call_timeout_s=options.call_timeout_s,
-            max_wait_s=options.max_quota_wait_s,
-            default_quota_delay_s=options.default_quota_delay_s,
-            on_notice=on_notice,
-            clock=clock,
-            sleep=sleep,
+        self.policy = TagCallPolicy(
+            tagger, options, report, on_notice=on_notice, clock=clock, sleep=sleep
         )
         self.on_progress = on_progress or (lambda _outcome: None)
         self._scope: anyio.CancelScope | None = None
@@ -150,31 +130,11 @@ class _Run:
         if self._scope is not None:
             self._scope.cancel()
 
-    async def call_with_retry(self, request: TagRequest) -> Sequence[str]:
-        """Up to ``max_attempts`` attempts (``MAX_ATTEMPTS``), each normalized (an empty answer is a
-        failed attempt); the last failure is raised. Run-stopping errors are raised at once; a
-        transient failure waits ``retry_delay_s`` before the retry."""
-        attempts = self.options.max_attempts
-        for attempt in range(1, attempts + 1):
-            try:
-                return normalize_tags(await self.gate.call(request))
-            except RUN_STOPPING_ERRORS:
-                raise
-            except Exception as exc:
-                if attempt == attempts:
-                    raise
-                self.report.retries += 1
-                error_class, message = describe_error(exc)
-                log.info("retrying expert=%s after %s: %s", request.username, error_class, message)
-                if isinstance(exc, TRANSIENT_ERRORS):
-                    await self.sleep(self.options.retry_delay_s)
-        raise AssertionError("unreachable: the last attempt returns or raises")
-
     async def process(self, expert: Expert) -> None:
         try:
             result = await tag_and_save(
                 expert,
-                call=self.call_with_retry,
+                call=self.policy.call_with_retry,
                 repo=self.repo,
                 tagged_by=self.tagger.name,
                 fatal=RUN_STOPPING_ERRORS,
@@ -270,14 +230,7 @@ async def tag_untagged_experts(
     report.untagged = len(untagged)
     if on_start is not None:
         on_start(len(untagged))
-    to_tag = []
-    for expert in untagged:
-        if expert.has_bio:
-            to_tag.append(expert)
-        else:  # locked decision 2: no bio, no tagger call
-            report.skipped_no_bio += 1
-            if on_progress is not None:
-                on_progress(TagOutcome(expert, "no_bio"))
+    to_tag = _with_bio(untagged, report, on_progress)
     run = _Run(
         AsyncExpertRepo(repo),
         tagger,
@@ -295,11 +248,26 @@ async def tag_untagged_experts(
         # rather than a task-group wrapper. What was written stays written.
         raise _first_leaf(group) from None
     finally:
-        report.rate_limited, report.outage_waits = run.gate.rate_limited, run.gate.outage_waits
+        report.rate_limited, report.outage_waits = run.policy.waits()
     if not (report.cancelled or report.aborted):
         report.scored = await off_thread(rescore_all, repo)
     report.seconds = clock() - started
     return report
+
+
+def _with_bio(
+    untagged: list[Expert], report: TaggingReport, on_progress: Callable[[TagOutcome], None] | None
+) -> list[Expert]:
+    """The experts to send to the tagger; the others are counted and reported as ``no_bio``."""
+    to_tag = []
+    for expert in untagged:
+        if expert.has_bio:
+            to_tag.append(expert)
+        else:  # locked decision 2: no bio, no tagger call
+            report.skipped_no_bio += 1
+            if on_progress is not None:
+                on_progress(TagOutcome(expert, "no_bio"))
+    return to_tag
 
 
 def _first_leaf(group: BaseExceptionGroup[BaseException]) -> BaseException:

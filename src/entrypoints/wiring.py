@@ -11,37 +11,64 @@ given, which belongs to the caller::
     async with Services(settings) as services:       # async ones (`enrich tag`, the API lifespan)
         await tag_untagged_experts(services.repo, services.tagger, services.tagging_options())
 
-The ``build_*`` functions make one adapter each; nothing else in the entrypoints constructs one.
+The ``build_*`` functions (``enrichment_entrypoints.builders``, re-exported here) make one adapter
+each; nothing else in the entrypoints constructs one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
-from types import TracebackType
 from typing import TYPE_CHECKING, Literal
 
 from enrichment_core.tagging import TaggingOptions
+from enrichment_entrypoints.builders import (
+    EmbedderChoice,
+    TaggerChoice,
+    build_batch_tagger,
+    build_embedder,
+    build_gemini_embedder,
+    build_gemini_tagger,
+    build_index,
+    build_query_batcher,
+    build_repo,
+    build_run_store,
+    build_tagger,
+    build_vector_cache,
+    gemini_key,
+    price_table,
+)
 from enrichment_entrypoints.settings import Settings
+
+__all__ = [
+    "CALL_TIMEOUT_MARGIN_S",
+    "EmbedderChoice",
+    "Services",
+    "TaggerChoice",
+    "build_batch_tagger",
+    "build_embedder",
+    "build_gemini_embedder",
+    "build_gemini_tagger",
+    "build_index",
+    "build_query_batcher",
+    "build_repo",
+    "build_run_store",
+    "build_tagger",
+    "build_vector_cache",
+    "call_timeout_s",
+    "gemini_key",
+    "price_table",
+    "tagging_options",
+]
 
 if TYPE_CHECKING:
     import os
 
     from enrichment_adapters.csv_import import CsvImport
     from enrichment_adapters.gemini.batch import GeminiBatchTagger
-    from enrichment_adapters.gemini.embedder import GeminiEmbedder
-    from enrichment_adapters.gemini.tagger import GeminiTagGenerator
-    from enrichment_adapters.sql.repo import SqlExpertRepo
-    from enrichment_adapters.sql.runs import SqlRunStore
-    from enrichment_adapters.vector_index.cache import SqliteVectorCache
-    from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
     from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, VectorCache, VectorIndex
     from enrichment_core.runs import RunStore
     from enrichment_core.usage import PriceTable
-
-TaggerChoice = Literal["gemini", "local"]
-EmbedderChoice = Literal["local", "gemini"]
 
 # The use cases bound one tagger call by the adapter's own deadline (ENRICH_TAG_TIMEOUT_S) plus
 # this margin, so the adapter's clearer timeout error fires first and the use case's deadline
@@ -63,131 +90,6 @@ def tagging_options(
         rpm=rpm or settings.rpm,
         call_timeout_s=call_timeout_s(settings),
         max_quota_wait_s=settings.max_quota_wait_s,
-    )
-
-
-# --- one adapter each ------------------------------------------------------------------------
-
-
-def gemini_key(settings: Settings, error: type[Exception], alternative: str) -> str:
-    """The configured Gemini key, or ``error`` saying how to set one or what to use instead."""
-    key = settings.gemini_api_key.get_secret_value() if settings.gemini_api_key else None
-    if not key:
-        raise error(
-            f"No Gemini key found - set GEMINI_API_KEY (or GOOGLE_API_KEY), or use {alternative}"
-        )
-    return key
-
-
-def build_repo(settings: Settings) -> SqlExpertRepo:
-    from enrichment_adapters.sql.repo import SqlExpertRepo
-
-    return SqlExpertRepo(settings.database_url)
-
-
-def build_gemini_tagger(settings: Settings) -> GeminiTagGenerator:
-    from enrichment_adapters.gemini.tagger import GeminiTagGenerator
-    from enrichment_core.errors import TaggerUnavailableError
-
-    return GeminiTagGenerator(
-        api_key=gemini_key(
-            settings, TaggerUnavailableError, "the offline tagger with --tagger local"
-        ),
-        model=settings.tag_model,
-        base_url=settings.gemini_base_url,
-        timeout_s=settings.tag_timeout_s,
-    )
-
-
-def build_tagger(settings: Settings, choice: str | None = None) -> TagGenerator:
-    """The configured tagger: ``gemini`` when a key is set (or asked for), else the offline one."""
-    if (choice or settings.resolved_tagger()) == "gemini":
-        return build_gemini_tagger(settings)
-    from enrichment_adapters.local import model as local_model
-    from enrichment_adapters.local.tagger import LocalTagGenerator
-
-    local_model.set_default_precision(settings.local_precision)  # the tagger names none
-    return LocalTagGenerator()
-
-
-def build_gemini_embedder(settings: Settings) -> GeminiEmbedder:
-    from enrichment_adapters.gemini.embedder import GeminiEmbedder
-    from enrichment_core.errors import EmbedderUnavailableError
-
-    return GeminiEmbedder(
-        api_key=gemini_key(
-            settings, EmbedderUnavailableError, "the local embedder with --embedder local"
-        ),
-        model=settings.embedding_model,
-        dimension=settings.embedding_dimension,
-        base_url=settings.gemini_base_url,
-    )
-
-
-def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
-    if (choice or settings.embedder) == "gemini":
-        return build_gemini_embedder(settings)
-    from enrichment_adapters.local.embedder import LocalEmbedder
-
-    return LocalEmbedder(precision=settings.local_precision)
-
-
-def build_query_batcher(embedder: Embedder) -> Embedder:
-    """``embedder`` behind a micro-batching queue when it can embed several queries in one call
-    (the server's concurrent searches then share forward passes); otherwise ``embedder``."""
-    from enrichment_adapters.query_batching import batching_queries
-
-    return batching_queries(embedder)
-
-
-def build_index(settings: Settings) -> FaissVectorIndex:
-    from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
-
-    return FaissVectorIndex(Path(settings.index_dir))
-
-
-def build_vector_cache(settings: Settings) -> SqliteVectorCache:
-    from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
-
-    return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))
-
-
-def build_run_store(settings: Settings, repo: object | None = None) -> SqlRunStore:
-    """Run records and batch jobs, in the experts' database (sharing ``repo``'s engine if SQL)."""
-    from enrichment_adapters.sql.runs import SqlRunStore
-
-    engine = getattr(repo, "engine", None)
-    return SqlRunStore(engine if engine is not None else settings.database_url)
-
-
-def build_batch_tagger(settings: Settings) -> GeminiBatchTagger:
-    from enrichment_adapters.gemini.batch import GeminiBatchTagger
-    from enrichment_core.batch_plan import BatchLimits
-    from enrichment_core.errors import TaggerUnavailableError
-
-    return GeminiBatchTagger(
-        api_key=gemini_key(settings, TaggerUnavailableError, "the online path without --batch"),
-        model=settings.tag_model,
-        base_url=settings.gemini_base_url,
-        limits=BatchLimits(
-            max_requests=settings.batch_max_requests,
-            max_enqueued_tokens=settings.batch_enqueued_tokens,
-        ),
-    )
-
-
-def price_table(settings: Settings) -> PriceTable:
-    """``ENRICH_PRICES`` as the core's price table."""
-    from enrichment_core.usage import ModelPrice, ModelPricing, PriceTable
-
-    return PriceTable(
-        {
-            model: ModelPricing(
-                online=ModelPrice(p.input, p.cached, p.output),
-                batch=ModelPrice(p.batch_input, p.batch_cached, p.batch_output),
-            )
-            for model, p in settings.prices.items()
-        }
     )
 
 
@@ -367,21 +269,11 @@ class Services:
     def __enter__(self) -> Services:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     async def __aenter__(self) -> Services:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aclose()

@@ -61,7 +61,9 @@ class ExpertRepoContract:
         assert [e.username for e in inserted] == ["bob", "cy"]
         assert all(e.id is not None for e in inserted)
         kept = repo.get("ada")
-        assert kept is not None and kept.bio == "original bio" and kept.tags == ("x",)
+        assert kept is not None
+        assert kept.bio == "original bio"
+        assert kept.tags == ("x",)
         assert kept.findability_score == 50.0
         assert repo.add_new([expert("ada"), expert("bob")]) == []
         assert repo.count() == 3
@@ -100,7 +102,9 @@ class ExpertRepoContract:
             stored.id or 0, tags=["b"], tagged_by="u", tagged_at=NOW, findability_score=2.0
         )
         got = repo.get("ada")
-        assert got is not None and got.tags == ("a",) and got.findability_score == 1.0
+        assert got is not None
+        assert got.tags == ("a",)
+        assert got.findability_score == 1.0
 
     def test_save_tags_for_an_unknown_expert_raises(self, repo: ExpertRepo) -> None:
         with pytest.raises(ExpertNotFoundError):
@@ -113,7 +117,8 @@ class ExpertRepoContract:
         repo.record_tagging_failure(stored.id or 0, error="boom", findability_score=12.5)
         got = repo.get("ada")
         assert got is not None
-        assert got.tagging_error == "boom" and got.findability_score == 12.5
+        assert got.tagging_error == "boom"
+        assert got.findability_score == 12.5
         assert got.tagging_state is TaggingState.FAILED
 
     def test_list_and_count_filter_by_tagged(self, repo: ExpertRepo) -> None:
@@ -132,8 +137,11 @@ class ExpertRepoContract:
         assert repo.save_scores({a.id or 0: 10.0, b.id or 0: 20.5}) == 2
         assert repo.save_scores({}) == 0
         got_a, got_b = repo.get("a"), repo.get("b")
-        assert got_a is not None and got_a.findability_score == 10.0 and got_a.bio == "x"
-        assert got_b is not None and got_b.findability_score == 20.5
+        assert got_a is not None
+        assert got_a.findability_score == 10.0
+        assert got_a.bio == "x"
+        assert got_b is not None
+        assert got_b.findability_score == 20.5
 
     def test_page_filters_by_state_and_sorts(self, repo: ExpertRepo) -> None:
         tagged = repo.add(expert("tagged", first_name="Zed", bio="x"))
@@ -156,7 +164,8 @@ class ExpertRepoContract:
         assert names(sort=ExpertSort.FINDABILITY, descending=True)[:2] == ["tagged", "failed"]
         assert names(sort=ExpertSort.NAME) == ["failed", "pending", "nobio", "tagged"]
         page = repo.page(offset=1, limit=2)
-        assert page.total == 4 and [e.username for e in page.experts] == ["failed", "pending"]
+        assert page.total == 4
+        assert [e.username for e in page.experts] == ["failed", "pending"]
 
     def test_page_filters_by_tag_score_range_and_missing_field(self, repo: ExpertRepo) -> None:
         a = repo.add(expert("a", bio="x", job_title="Tax lawyer", hourly_rate="0"))
@@ -204,4 +213,6 @@ class ExpertRepoContract:
         assert [e.username for e in inserted] == ["Bob"]
         assert repo.count() == 2
         stored = repo.get("ŁUKASZ")
-        assert stored is not None and stored.username == "Łukasz" and stored.bio == "first"
+        assert stored is not None
+        assert stored.username == "Łukasz"
+        assert stored.bio == "first"

@@ -1,6 +1,8 @@
 """The contract every ``TagGenerator`` adapter passes.
 
 Subclass ``TagGeneratorContract`` in a ``test_*.py`` file and provide a ``tagger`` fixture.
+The assertions look at what the adapter itself returns (its raw tags), never at output the core
+has already normalized: the port promises raw tags the core's normalizer accepts.
 """
 
 from __future__ import annotations
@@ -45,11 +47,17 @@ HOSTILE_HTML = TagRequest(
 )
 
 
-def generate(tagger: TagGenerator, request: TagRequest) -> tuple[str, ...]:
-    async def call() -> tuple[str, ...]:
-        return normalize_tags(await tagger.generate_tags(request))
+def generate(tagger: TagGenerator, request: TagRequest) -> list[str]:
+    """The adapter's own answer, as it returned it."""
+
+    async def call() -> list[str]:
+        return list(await tagger.generate_tags(request))
 
     return anyio.run(call)
+
+
+def text_of(tags: list[str]) -> str:
+    return " ".join(tags).casefold()
 
 
 class TagGeneratorContract:
@@ -65,24 +73,27 @@ class TagGeneratorContract:
         assert isinstance(tagger.name, str)
         assert tagger.name.strip()
 
-    def test_gives_between_one_and_eight_normalized_tags(self, tagger: TagGenerator) -> None:
+    def test_gives_between_one_and_eight_tags_the_core_accepts(self, tagger: TagGenerator) -> None:
         tags = generate(tagger, TAX_LAWYER)
-        assert 1 <= len(tags) <= 8
-        assert all(t == t.lower().strip() and t for t in tags)
+        assert 1 <= len(tags) <= 8, tags
+        assert all(isinstance(t, str) for t in tags), tags
+        assert all(t.strip() for t in tags), tags
+        assert all(len(t) <= 100 for t in tags), tags
+        assert normalize_tags(tags)  # the core's normalizer takes the answer as it is
 
     def test_tags_reflect_the_bio(self, tagger: TagGenerator) -> None:
         tax = generate(tagger, TAX_LAWYER)
         vet = generate(tagger, VET)
-        assert any("tax" in t for t in tax), tax
-        assert any("vet" in t or "animal" in t or "surg" in t for t in vet), vet
-        assert set(tax) != set(vet)
+        assert "tax" in text_of(tax), tax
+        assert any(word in text_of(vet) for word in ("vet", "animal", "surg")), vet
+        assert {t.casefold() for t in tax} != {t.casefold() for t in vet}
 
     def test_prompt_injection_in_the_bio_does_not_break_the_output(
         self, tagger: TagGenerator
     ) -> None:
         tags = generate(tagger, INJECTION)
         assert tags
-        assert "hacked" not in tags
+        assert "hacked" not in text_of(tags)
 
     def test_html_and_control_characters_are_handled(self, tagger: TagGenerator) -> None:
         tags = generate(tagger, HOSTILE_HTML)

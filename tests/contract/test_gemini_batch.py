@@ -76,7 +76,8 @@ def test_a_job_gives_the_online_answers_for_the_same_requests(
     for i, request in enumerate(REQUESTS):
         assert results[str(i)].error is None
         assert normalize_tags(results[str(i)].tags or ()) == online_tags(fake, request)
-        assert results[str(i)].usage.requests == 1 and results[str(i)].usage.prompt > 0
+        assert results[str(i)].usage.requests == 1
+        assert results[str(i)].usage.prompt > 0
     assert "hacked" not in {t for r in results.values() for t in r.tags or ()}
 
 
@@ -114,10 +115,12 @@ def test_per_request_errors_and_invalid_answers_are_tagging_errors(
     name = batch.create_job("k", items(REQUESTS))
     wait_until_done(batch, name)
     results = {r.key: r for r in batch.job_results(name)}
-    assert isinstance(results["0"].error, TransientTaggingError) and results["0"].tags is None
+    assert isinstance(results["0"].error, TransientTaggingError)
+    assert results["0"].tags is None
     assert isinstance(results["1"].error, InvalidTagOutputError)
     assert isinstance(results["2"].error, InvalidTagOutputError)
-    assert results["3"].error is None and results["3"].tags
+    assert results["3"].error is None
+    assert results["3"].tags
 
 
 def test_an_expired_job_is_reported_expired(fake: FakeGemini, batch: GeminiBatchTagger) -> None:
@@ -144,7 +147,8 @@ def test_size_estimates_grow_with_the_bio_and_stay_under_the_limits(
     batch: GeminiBatchTagger,
 ) -> None:
     short, long = batch.size_of(VET), batch.size_of(TagRequest("x", None, "word " * 2000))
-    assert 0 < short.tokens < long.tokens and short.bytes < long.bytes
+    assert 0 < short.tokens < long.tokens
+    assert short.bytes < long.bytes
     assert isinstance(batch.limits, BatchLimits)
 
 

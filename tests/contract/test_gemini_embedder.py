@@ -20,16 +20,9 @@ REAL_KEY = os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
 REAL_GEMINI_URL = "https://generativelanguage.googleapis.com"
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeGemini]:
-    with FakeGemini(timeout_sleep_s=2.0) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeGemini) -> FakeGemini:
-    server.reset()
-    return server
+FAKE_GEMINI = {
+    "timeout_sleep_s": 2.0
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture
@@ -180,7 +173,8 @@ def test_a_persistent_500_gives_an_embedding_error_after_bounded_attempts(
         embedder.embed_documents(DOCS)
     assert fake.request_count(EMBED) == 3
     assert len(sleeps) == 2
-    assert "3 time(s)" in str(caught.value) and "500" in str(caught.value)
+    assert "3 time(s)" in str(caught.value)
+    assert "500" in str(caught.value)
 
 
 def test_the_total_wait_is_bounded(fake: FakeGemini, sleeps: list[float]) -> None:
@@ -237,7 +231,7 @@ def test_no_key_at_all_is_reported_at_construction(monkeypatch: pytest.MonkeyPat
     "options", [{"dimension": 0}, {"dimension": 4096}, {"batch_size": 101}, {"max_attempts": 0}]
 )
 def test_impossible_settings_are_refused(options: dict[str, int]) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"must be (between|at least)"):
         GeminiEmbedder(api_key="test-key", **options)  # type: ignore[arg-type]
 
 

@@ -36,16 +36,9 @@ REAL_GEMINI_URL = "https://generativelanguage.googleapis.com"
 PROFILE_RE = re.compile(r"<expert_profile>\n(.*)\n</expert_profile>", re.DOTALL)
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[FakeGemini]:
-    with FakeGemini(timeout_sleep_s=3.0) as fake:
-        yield fake
-
-
-@pytest.fixture
-def fake(server: FakeGemini) -> FakeGemini:
-    server.reset()
-    return server
+FAKE_GEMINI = {
+    "timeout_sleep_s": 3.0
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture
@@ -102,7 +95,8 @@ def test_the_request_asks_for_structured_output_at_low_temperature(
     assert schema["properties"]["tags"]["items"]["type"] == "STRING"
     assert "description" in schema["properties"]["tags"]
     system = " ".join(request.texts("systemInstruction"))
-    assert "untrusted" in system and "machine learning" in system
+    assert "untrusted" in system
+    assert "machine learning" in system
     assert gemini.name == "gemini:gemini-2.5-flash"
 
 
@@ -138,10 +132,12 @@ def test_a_bio_with_broken_unicode_is_still_sent(gemini: GeminiTagGenerator) -> 
 
 def test_the_tagger_can_be_closed_twice_and_reopens_on_use(fake: FakeGemini) -> None:
     tagger = GeminiTagGenerator(api_key="test-key", base_url=fake.base_url)
-    assert tag(tagger) and tagger.generate_tags_sync(VET)
+    assert tag(tagger)
+    assert tagger.generate_tags_sync(VET)
     tagger.close()
     tagger.close()
-    assert tag(tagger) and tagger.generate_tags_sync(VET)
+    assert tag(tagger)
+    assert tagger.generate_tags_sync(VET)
     tagger.close()
 
 
@@ -181,7 +177,8 @@ def test_concurrent_calls_on_one_loop_all_succeed(
         await gemini.aclose()
 
     anyio.run(many)
-    assert len(results) == 20 and all(results)
+    assert len(results) == 20
+    assert all(results)
     assert fake.request_count(GENERATE) == 20
     assert tag(gemini)  # usable again after aclose()
 

@@ -62,9 +62,12 @@ class RunStoreContract:
         assert (run.id, run.mode, run.status, run.tagged, run.failed, run.skipped_no_bio) == (
             run_id, "batch", RunStatus.COMPLETED, 2, 1, 4,
         )  # fmt: skip
-        assert run.usage == usage and run.cost_usd == pytest.approx(0.00123)
-        assert run.started_at == T0 and run.finished_at == T0 + timedelta(minutes=5)
-        assert run.note == "one job expired" and run.batch_jobs == 1
+        assert run.usage == usage
+        assert run.cost_usd == pytest.approx(0.00123)
+        assert run.started_at == T0
+        assert run.finished_at == T0 + timedelta(minutes=5)
+        assert run.note == "one job expired"
+        assert run.batch_jobs == 1
 
     def test_runs_are_listed_newest_first_within_the_limit(self, store: RunStore) -> None:
         ids = [
@@ -84,7 +87,8 @@ class RunStoreContract:
             (1, 2, 3),
         )
         store.update_job("a", state=JobState.APPLIED, updated_at=T0, succeeded=3, failed=0)
-        assert store.claimed_expert_ids() == set() and store.open_jobs() == []
+        assert store.claimed_expert_ids() == set()
+        assert store.open_jobs() == []
         assert store.list_jobs()[0].succeeded == 3  # the history stays
 
     def test_an_expert_held_by_an_open_job_cannot_be_claimed_again(self, store: RunStore) -> None:

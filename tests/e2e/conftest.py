@@ -37,7 +37,7 @@ def pytest_runtest_makereport(
     path = folder / (re.sub(r"[^\w.-]+", "_", item.name)[:150] + ".png")
     try:
         page.screenshot(path=str(path), full_page=True)
-    except Exception as exc:  # the page may be gone; say so instead of hiding the real failure
+    except Exception as exc:  # noqa: BLE001 - the page may be gone; say so, keep the real failure
         report.sections.append(("screenshot", f"could not take a screenshot: {exc}"))
         return
     report.sections.append(("screenshot", f"screenshot of the failing page: {path}"))

@@ -116,7 +116,8 @@ def test_intake_tags_and_scores_the_expert_before_answering(
     )
     assert response.headers["location"].endswith("/api/admin/experts/jane_doe_tax")
     stored = parts.repo.get("jane_doe_tax")
-    assert stored is not None and stored.tags == ("r&d tax credits", "tax law")
+    assert stored is not None
+    assert stored.tags == ("r&d tax credits", "tax law")
     assert client.get("/api/admin/experts/jane_doe_tax", headers=ADMIN).json() == {
         k: v for k, v in body.items() if k != "tagging"
     }
@@ -134,7 +135,8 @@ def test_no_bio_expert_is_saved_and_scored_without_calling_the_tagger(
     body = response.json()
     assert (body["tagging"], body["tags"], body["findability_score"]) == ("no_bio", None, 25.0)
     assert body["tagging_state"] == "no_bio"
-    assert isinstance(parts.tagger, ScriptedTagger) and parts.tagger.calls == []
+    assert isinstance(parts.tagger, ScriptedTagger)
+    assert parts.tagger.calls == []
 
 
 @pytest.mark.slow
@@ -195,7 +197,8 @@ def test_gemini_503_saves_untagged_with_score_and_the_background_retry_tags(
     assert created["findability_score"] == 75.0  # 100 minus the 25 tag points
     assert "TransientTaggingError" in created["tagging_error"]
     assert later["tagging_state"] == "tagged"
-    assert later["tags"] and "r&d tax credits" in later["tags"]
+    assert later["tags"]
+    assert "r&d tax credits" in later["tags"]
     assert (later["tagged_by"], later["tagging_error"], later["findability_score"]) == (
         "gemini:gemini-2.5-flash",
         None,
@@ -266,7 +269,8 @@ def test_existing_username_is_409_and_the_stored_expert_is_unchanged(
         "username",
     )
     stored = parts.repo.get("jane_doe_tax")
-    assert stored is not None and stored.bio == LONG_TAX_BIO.strip()
+    assert stored is not None
+    assert stored.bio == LONG_TAX_BIO.strip()
 
 
 def test_oversize_body_is_413_declared_or_streamed(client: TestClient, parts: AppParts) -> None:
@@ -304,7 +308,10 @@ def seed_directory(repo: SqlExpertRepo) -> None:
     ] + [new_expert(username=f"extra{i:02d}", bio="Pending.") for i in range(21)]
     import_experts(repo, experts)
     zoe, cat = repo.get("zoe"), repo.get("cat")
-    assert zoe is not None and zoe.id is not None and cat is not None and cat.id is not None
+    assert zoe is not None
+    assert zoe.id is not None
+    assert cat is not None
+    assert cat.id is not None
     repo.save_tags(
         zoe.id,
         tags=["tax law"],
@@ -330,7 +337,8 @@ def test_listing_filters_by_tagging_state(
     seed_directory(parts.repo)
     response = client.get(f"/api/admin/experts?state={state}&limit=200", headers=ADMIN)
     names = usernames(response)
-    assert names[: len(expected)] == expected and (state == "pending" or names == expected)
+    assert names[: len(expected)] == expected
+    assert state == "pending" or names == expected
 
 
 def test_listing_shows_tags_score_state_producer_and_error(
@@ -440,7 +448,8 @@ def test_new_experts_reach_search_at_the_next_ingest_picked_up_without_restart(
     promote_index(parts.repo, parts.index_dir, parts.embedder)  # another process, same folder
     hits = client.get("/api/search?q=veterinary surgery for my dog&k=2").json()["hits"]
     assert [h["username"] for h in hits] == ["dr_paws", "jane_doe_tax"]
-    assert hits[0]["rank"] == 1 and hits[0]["score"] >= hits[1]["score"]
+    assert hits[0]["rank"] == 1
+    assert hits[0]["score"] >= hits[1]["score"]
     assert hits[0]["tags"] == ["veterinary surgeon", "consulting"]
 
     tag_directory(client, CHEF)  # locked decision 12: intake alone does not touch the index
@@ -510,7 +519,8 @@ def test_every_error_has_the_one_shape_and_no_stack_trace(tmp_path: Path) -> Non
 
 def test_admin_page_and_assets_are_served_with_a_strict_policy(client: TestClient) -> None:
     page = client.get("/admin")
-    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
     assert "Generating tags..." in page.text
     assert "script-src 'self'" in page.headers["content-security-policy"]
     for asset in ("/admin/static/admin.js", "/admin/static/admin.css"):
@@ -544,7 +554,8 @@ def test_routers_mount_in_another_service_under_its_prefix_and_dependencies(
         url = "/internal/experts-admin/experts"
         assert client.post(url, json=JANE, headers={"X-Admin-Key": "host-key"}).status_code == 403
         created = client.post(url, json=JANE, headers={"X-Admin-Key": "host-key", "X-Staff": "yes"})
-        assert created.status_code == 201 and created.json()["tagging"] == "tagged"
+        assert created.status_code == 201
+        assert created.json()["tagging"] == "tagged"
         assert created.headers["location"].endswith("/internal/experts-admin/experts/jane_doe_tax")
         duplicate = client.post(
             url, json=JANE, headers={"X-Admin-Key": "host-key", "X-Staff": "yes"}

@@ -48,7 +48,8 @@ def test_intake_of_a_non_latin1_username_answers_201_with_a_percent_encoded_loca
     assert location.isascii()
     assert location.endswith("/api/admin/experts/" + quote(username, safe=""))
     again = client.get(location, headers=ADMIN)
-    assert again.status_code == 200 and again.json()["username"] == username
+    assert again.status_code == 200
+    assert again.json()["username"] == username
 
 
 # --- 9. validation gaps ------------------------------------------------------------------------
@@ -110,5 +111,6 @@ def test_a_username_differing_only_in_case_is_the_same_expert(
     )
     assert error["code"] == "duplicate_username"
     found = client.get("/api/admin/experts/CASEUSER", headers=ADMIN)
-    assert found.status_code == 200 and found.json()["username"] == "CaseUser"
+    assert found.status_code == 200
+    assert found.json()["username"] == "CaseUser"
     assert parts.repo.count() == 1

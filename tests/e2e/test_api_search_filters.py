@@ -104,4 +104,5 @@ def test_bad_search_options_get_a_422_naming_them(
     response = client.get("/api/search", params=params)
     assert response.status_code == 422
     error = response.json()["error"]
-    assert error["code"] and error["message"]
+    assert error["code"]
+    assert error["message"]

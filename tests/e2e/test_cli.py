@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +21,9 @@ from tests.support.fake_gemini import FakeGemini
 GENERATE = "generateContent"
 
 
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(retry_delay_s=0.05) as server:
-        yield server
+FAKE_GEMINI = {
+    "retry_delay_s": 0.05
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture
@@ -90,7 +88,8 @@ def test_sample_data_seed_and_score_give_a_scored_directory(
     assert result.exit_code == 0, result.output
     assert "Imported 300 new experts" in result.output
     again = enrich(env, "seed", "data/sample.csv")
-    assert "Imported 0 new experts" in again.output and "300 already present" in again.output
+    assert "Imported 0 new experts" in again.output
+    assert "300 already present" in again.output
     assert enrich(env, "score").exit_code == 0
     count, scored, no_bio = rows(
         tmp_path, "select count(*), count(findability_score), sum(bio is null) from experts"
@@ -116,9 +115,12 @@ def test_seed_reports_bad_rows_by_line_and_imports_the_good_ones(
     result = enrich(env, "seed", str(path))
     assert result.exit_code == 1
     assert "Imported 2 new experts" in result.output
-    assert "line 3" in result.stderr and "username" in result.stderr
-    assert "line 4 (bob)" in result.stderr and "hourly_rate" in result.stderr
-    assert "line 5 (ada)" in result.stderr and "line 2" in result.stderr
+    assert "line 3" in result.stderr
+    assert "username" in result.stderr
+    assert "line 4 (bob)" in result.stderr
+    assert "hourly_rate" in result.stderr
+    assert "line 5 (ada)" in result.stderr
+    assert "line 2" in result.stderr
     assert "line 6 (cy)" in result.stderr
     assert sorted(r[0] for r in rows(tmp_path, "select username from experts")) == ["ada", "dee"]
 
@@ -126,7 +128,8 @@ def test_seed_reports_bad_rows_by_line_and_imports_the_good_ones(
 def test_seed_of_a_missing_file_is_one_clear_line(env: dict[str, str]) -> None:
     result = enrich(env, "seed", "nope.csv")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert result.stderr.startswith("Error: ")
+    assert result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
 
 
@@ -137,7 +140,8 @@ def test_tag_is_silent_on_clean_success_and_shows_a_count(
     result = enrich(env, "tag")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "6/6" in result.stderr and "gemini:gemini-2.5-flash" in result.stderr
+    assert "6/6" in result.stderr
+    assert "gemini:gemini-2.5-flash" in result.stderr
     assert "summary" not in result.stderr.lower()
     tagged = rows(tmp_path, "select tags, tagged_by, findability_score from experts")
     assert all(json.loads(t) and by == "gemini:gemini-2.5-flash" and s >= 25 for t, by, s in tagged)
@@ -188,7 +192,8 @@ def test_ingest_then_search_finds_the_right_experts(env: dict[str, str], tmp_pat
     enrich(env, "seed", str(write_csv(tmp_path / "e.csv", experts)))
     enrich(env, "tag")
     before = enrich(env, "search", "tax credits")
-    assert before.exit_code == 1 and "enrich ingest" in before.stderr
+    assert before.exit_code == 1
+    assert "enrich ingest" in before.stderr
 
     result = enrich(env, "ingest")
     assert result.exit_code == 0, result.output
@@ -205,7 +210,9 @@ def test_ingest_then_search_finds_the_right_experts(env: dict[str, str], tmp_pat
     assert hits[0]["username"] in {"expert0", "expert3", "expert6"}
     assert hits[0]["score"] >= hits[-1]["score"]
     table = enrich(env, "search", "veterinary surgery", "-k", "2")
-    assert table.exit_code == 0 and " 1. " in table.output and "tags:" in table.output
+    assert table.exit_code == 0
+    assert " 1. " in table.output
+    assert "tags:" in table.output
 
 
 def test_search_refuses_an_index_built_by_another_embedder(
@@ -222,7 +229,8 @@ def test_search_refuses_an_index_built_by_another_embedder(
 def test_empty_query_and_bad_database_url_are_one_line_errors(env: dict[str, str]) -> None:
     assert "empty" in enrich(env, "search", "   ").stderr
     bad = enrich({**env, "ENRICH_DATABASE_URL": "nonsense://"}, "score")
-    assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
+    assert bad.exit_code == 1
+    assert bad.stderr.startswith("Error: ")
 
 
 def test_a_refused_key_stops_the_run_with_one_clear_reason(
@@ -270,8 +278,11 @@ def test_search_filters_page_and_say_why(env: dict[str, str], tmp_path: Path) ->
     table = enrich(env, "search", "tax law and R&D tax credits", "-k", "2", "--offset", "1")
     assert table.exit_code == 0, table.output
     assert "Experts 2–3 of 9 candidates" in table.output
-    assert " 2. " in table.output and 'why: "' in table.output
+    assert " 2. " in table.output
+    assert 'why: "' in table.output
     nobody = enrich(env, "search", "tax", "--max-rate", "1")
-    assert nobody.exit_code == 0 and "No experts pass these filters." in nobody.output
+    assert nobody.exit_code == 0
+    assert "No experts pass these filters." in nobody.output
     bad = enrich(env, "search", "tax", "--min-findability", "101")
-    assert bad.exit_code == 2 and "min-findability" in bad.output
+    assert bad.exit_code == 2
+    assert "min-findability" in bad.output

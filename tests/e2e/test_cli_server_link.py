@@ -19,7 +19,7 @@ from enrichment_core.ports import Embedder, Vectors
 from enrichment_entrypoints import server_link, wiring
 from enrichment_entrypoints.api.app import create_app
 from enrichment_entrypoints.settings import Settings
-from tests.e2e.test_cli import bios, enrich, env, fake, write_csv  # noqa: F401 - fixtures
+from tests.e2e.test_cli import FAKE_GEMINI, bios, enrich, env, write_csv  # noqa: F401 - fixtures
 from tests.support.api_harness import LiveServer
 from tests.support.fake_embedder import HashingEmbedder
 
@@ -76,7 +76,8 @@ def server(indexed: dict[str, str]) -> Iterator[tuple[str, CountingEmbedder]]:
     embedder = CountingEmbedder(wiring.build_embedder(settings))
     with LiveServer(create_app(settings, embedder=embedder, warm_up=False)) as live:
         with server_link.advertised(settings.index_dir, live.url) as note:
-            assert note is not None and note.is_file()
+            assert note is not None
+            assert note.is_file()
             yield live.url, embedder
         assert not note.exists()  # the note goes with the server
 
@@ -91,12 +92,14 @@ def test_search_is_answered_by_the_running_server_of_the_same_index(
     assert f"answered by `enrich serve` at {url}" in remote.stderr
 
     local = enrich(indexed, "search", "R&D tax credits", "-k", "3", "--json", "--no-server")
-    assert local.exit_code == 0 and "answered by" not in local.stderr
+    assert local.exit_code == 0
+    assert "answered by" not in local.stderr
     assert embedder.queries == ["R&D tax credits"]  # the server was not asked
     assert json.loads(remote.stdout) == json.loads(local.stdout)
 
     table = enrich(indexed, "search", "veterinary surgery", "-k", "2")
-    assert " 1. " in table.stdout and "tags:" in table.stdout
+    assert " 1. " in table.stdout
+    assert "tags:" in table.stdout
     assert embedder.queries[-1] == "veterinary surgery"
 
 
@@ -108,7 +111,8 @@ def test_a_server_with_another_embedder_is_not_asked(indexed: dict[str, str]) ->
         server_link.advertised(settings.index_dir, live.url),
     ):
         result = enrich(indexed, "search", "tax credits", "--json")
-    assert result.exit_code == 0 and "answered by" not in result.stderr
+    assert result.exit_code == 0
+    assert "answered by" not in result.stderr
     assert other.queries == []
     assert json.loads(result.stdout)
 
@@ -123,7 +127,8 @@ def test_notes_of_dead_or_silent_servers_are_ignored(indexed: dict[str, str]) ->
 
     result = enrich(indexed, "search", "tax credits", "-k", "2", "--json")
     assert result.exit_code == 0, result.output
-    assert "answered by" not in result.stderr and len(json.loads(result.stdout)) == 2
+    assert "answered by" not in result.stderr
+    assert len(json.loads(result.stdout)) == 2
     assert not dead.exists()  # a dead server's note is removed
     assert silent.exists()  # a live process that does not answer is left alone
 
@@ -150,9 +155,11 @@ def test_filters_and_paging_reach_the_server_and_match_a_local_search(
     options = ["tax credits", "--tag", "tax law", "--max-rate", "100", "-k", "2", "--offset", "1"]
     remote = enrich(indexed, "search", *options)
     local = enrich(indexed, "search", *options, "--no-server")
-    assert remote.exit_code == 0 and local.exit_code == 0, remote.output
+    assert remote.exit_code == 0, remote.output
+    assert local.exit_code == 0, local.output
     assert f"answered by `enrich serve` at {url}" in remote.stderr
     assert remote.stdout == local.stdout
-    assert "of " in remote.stdout and " candidates" in remote.stdout
+    assert "of " in remote.stdout
+    assert " candidates" in remote.stdout
     as_json = enrich(indexed, "search", *options, "--json")
     assert all("tax law" in hit["tags"] for hit in json.loads(as_json.stdout))

@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,13 +20,12 @@ from enrichment_adapters.vector_index.cache import default_cache_path
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import FakeGemini
 
+pytestmark = pytest.mark.slow  # a real CLI in a subprocess, interrupted or killed part-way
+
 TOPICS = ["tax law", "veterinary surgery", "supply chain", "machine learning", "real estate"]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(latency_s=0.25) as server:
-        yield server
+FAKE_GEMINI = {"latency_s": 0.25}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 def seed_tagged(url: str, start: int, count: int) -> None:
@@ -109,7 +107,8 @@ def test_kill_during_embedding_leaves_production_answering_and_the_rerun_resumes
     out, err = answer.communicate(timeout=120)
     assert answer.returncode == 0, err
     hits = json.loads(out)
-    assert len(hits) == 3 and all(int(h["username"][1:]) < 50 for h in hits)  # still revision A
+    assert len(hits) == 3
+    assert all(int(h["username"][1:]) < 50 for h in hits)
 
     done_before = cached(index_dir)
     rerun = enrich(env, "ingest")

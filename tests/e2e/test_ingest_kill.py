@@ -29,7 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 EXPERTS = 240
 BATCH = 16
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+pytestmark = [
+    pytest.mark.slow,  # subprocesses killed part-way
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL"),
+]
 
 
 class Worker:
@@ -104,7 +107,9 @@ def revision_answering(index: FaissVectorIndex) -> str:
         h.record.job_title.rsplit("rev ", 1)[1].rstrip(")") for h in hits if h.record.job_title
     }
     assert len(revisions) == 1, revisions
-    assert index.manifest() is not None and index.manifest().count == EXPERTS  # type: ignore[union-attr]
+    manifest = index.manifest()
+    assert manifest is not None
+    assert manifest.count == EXPERTS
     return revisions.pop()
 
 

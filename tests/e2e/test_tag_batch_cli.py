@@ -127,7 +127,9 @@ def test_a_killed_batch_run_resumes_its_jobs_without_creating_new_ones(
     runs = json.loads(listed.stdout)
     assert [r["mode"] for r in runs] == ["batch", "batch"]
     assert [r["status"] for r in runs] == ["completed", "running"]  # the killed one never finished
-    assert runs[0]["tagged"] == N and runs[0]["prompt_tokens"] > 0 and runs[0]["cost_usd"] > 0
+    assert runs[0]["tagged"] == N
+    assert runs[0]["prompt_tokens"] > 0
+    assert runs[0]["cost_usd"] > 0
 
 
 def test_a_lost_job_is_reported_with_tokens_and_cost_and_its_experts_go_online(
@@ -138,11 +140,15 @@ def test_a_lost_job_is_reported_with_tokens_and_cost_and_its_experts_go_online(
     env = environment(seed(tmp_path / "experts.db"), fake)
     result = enrich(env, "tag", "--batch")
     assert result.returncode == 0, result.stderr  # nothing failed: the summary is informative
-    assert "expired" in result.stderr and "went online" in result.stderr
-    assert "prompt tokens" in result.stderr and "estimated cost ~$" in result.stderr
+    assert "expired" in result.stderr
+    assert "went online" in result.stderr
+    assert "prompt tokens" in result.stderr
+    assert "estimated cost ~$" in result.stderr
     assert fake.request_count(GENERATE) == 12
     table = enrich(env, "runs")
-    assert table.returncode == 0 and "batch" in table.stdout and "$" in table.stdout
+    assert table.returncode == 0
+    assert "batch" in table.stdout
+    assert "$" in table.stdout
 
 
 def test_a_clean_batch_run_is_silent_and_the_local_tagger_cannot_batch(
@@ -151,7 +157,9 @@ def test_a_clean_batch_run_is_silent_and_the_local_tagger_cannot_batch(
     fake.batches.pending_s, fake.batches.running_s = 0.1, 0.2
     env = environment(seed(tmp_path / "experts.db"), fake)
     result = enrich(env, "tag", "--batch")
-    assert result.returncode == 0 and result.stdout == ""
+    assert result.returncode == 0
+    assert result.stdout == ""
     assert "Tagging summary" not in result.stderr  # progress bars only (locked decision 7)
     refused = enrich(env, "tag", "--batch", "--tagger", "local")
-    assert refused.returncode == 1 and "--batch needs the Gemini tagger" in refused.stderr
+    assert refused.returncode == 1
+    assert "--batch needs the Gemini tagger" in refused.stderr

@@ -12,7 +12,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,12 @@ from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import FakeGemini
 
+pytestmark = pytest.mark.slow  # a real CLI in a subprocess, interrupted or killed part-way
+
 N = 40
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(latency_s=0.15) as server:
-        yield server
+FAKE_GEMINI = {"latency_s": 0.15}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture
@@ -112,7 +110,8 @@ def test_ctrl_c_stops_cleanly_with_a_summary_and_a_rerun_continues(
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130, stderr
-    assert "Interrupted" in stderr and "Traceback" not in stderr
+    assert "Interrupted" in stderr
+    assert "Traceback" not in stderr
     check_consistent_then_resume(tmp_path, env, fake)
 
 

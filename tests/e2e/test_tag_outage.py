@@ -21,7 +21,7 @@ from enrichment_core.errors import TaggerUnreachableError
 from enrichment_core.experts import new_expert
 from enrichment_core.ports import TagRequest
 from enrichment_core.seeding import import_experts
-from enrichment_core.tagging import TaggingOptions, tag_untagged_experts
+from enrichment_core.tagging import TaggingOptions, TaggingReport, tag_untagged_experts
 from enrichment_entrypoints.cli import cli
 from tests.support.fake_gemini import FakeGemini
 
@@ -78,7 +78,7 @@ def test_an_outage_pauses_the_run_and_every_expert_is_tagged_when_it_ends(
     tagger = GeminiTagGenerator(api_key="k", base_url=f"http://127.0.0.1:{port}", timeout_s=5)
     options = TaggingOptions(concurrency=4, rpm=6000, retry_delay_s=1.0, max_quota_wait_s=60)
 
-    async def run() -> object:
+    async def run() -> TaggingReport:
         try:
             return await tag_untagged_experts(repo, tagger, options, on_notice=notices.append)
         finally:
@@ -86,11 +86,13 @@ def test_an_outage_pauses_the_run_and_every_expert_is_tagged_when_it_ends(
 
     report = anyio.run(run)
     assert late_fake, "the fake never started"
-    assert report.failed == [] and report.tagged == len(BIOS)  # type: ignore[attr-defined]
-    assert report.retries == 0  # type: ignore[attr-defined]
+    assert report.failed == []
+    assert report.tagged == len(BIOS)
+    assert report.retries == 0
     assert all(e.tagging_error is None and e.tags for e in repo.list_experts())
     assert len(notices) == 1
-    assert "Gemini service is unreachable" in notices[0] and "waiting" in notices[0]
+    assert "Gemini service is unreachable" in notices[0]
+    assert "waiting" in notices[0]
 
 
 def test_an_outage_longer_than_the_wait_bound_stops_the_run_and_fails_nobody(port: int) -> None:
@@ -99,15 +101,16 @@ def test_an_outage_longer_than_the_wait_bound_stops_the_run_and_fails_nobody(por
     options = TaggingOptions(concurrency=2, rpm=6000, max_quota_wait_s=2.5)
     notices: list[str] = []
 
-    async def run() -> object:
+    async def run() -> TaggingReport:
         try:
             return await tag_untagged_experts(repo, tagger, options, on_notice=notices.append)
         finally:
             await tagger.aclose()
 
     report = anyio.run(run)
-    assert report.failed == [] and report.tagged == 0  # type: ignore[attr-defined]
-    assert "unreachable" in (report.aborted or "")  # type: ignore[attr-defined]
+    assert report.failed == []
+    assert report.tagged == 0
+    assert "unreachable" in (report.aborted or "")
     assert all(e.tagging_error is None and e.tags is None for e in repo.list_experts())
     assert len(notices) == 1
 
@@ -134,5 +137,6 @@ def test_enrich_tag_prints_one_line_while_gemini_is_unreachable(
     result = runner.invoke(cli, ["tag", "--rpm", "6000"], env=env, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.stderr.splitlines() if "unreachable" in line]
-    assert len(lines) == 1 and "waiting" in lines[0]
+    assert len(lines) == 1
+    assert "waiting" in lines[0]
     assert "failed" not in result.stderr

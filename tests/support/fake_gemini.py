@@ -274,6 +274,38 @@ class FakeGemini:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
             body = None
+        self._record(endpoint, route, path, headers, body)
+        if route is not None:
+            known = method == "POST" and endpoint in (GENERATE, EMBED, BATCH_CREATE)
+        else:
+            known = endpoint != "other"
+        if not known:
+            return error_reply(404, f"Method not found: {method} {url.path}")
+        if endpoint == "files.upload" and "upload_id=" in url.query:
+            # The upload URL itself is the credential (as on Google's upload service).
+            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
+        refused = self._key_refusal(headers, url.query)
+        if refused is not None:
+            return refused
+        if route is None:
+            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
+        if not isinstance(body, dict):
+            return error_reply(400, "Invalid JSON payload received. Expected an object.")
+        if endpoint == BATCH_CREATE:
+            return self.batches.create(route["model"], body, len(raw))
+        refused = self._v1_refusal(route, body)
+        if refused is not None:
+            return refused
+        return self._model_call(endpoint, route["model"], body)
+
+    def _record(
+        self,
+        endpoint: str,
+        route: re.Match[str] | None,
+        path: str,
+        headers: dict[str, str],
+        body: Any,
+    ) -> None:
         with self._lock:
             self._requests[endpoint] += 1
             self._history.append(
@@ -287,16 +319,10 @@ class FakeGemini:
                     time.time(),
                 )
             )
-        if route is not None:
-            known = method == "POST" and endpoint in (GENERATE, EMBED, BATCH_CREATE)
-        else:
-            known = endpoint != "other"
-        if not known:
-            return error_reply(404, f"Method not found: {method} {url.path}")
-        key = headers.get("x-goog-api-key") or parse_qs(url.query).get("key", [""])[0]
-        if endpoint == "files.upload" and "upload_id=" in url.query:
-            # The upload URL itself is the credential (as on Google's upload service).
-            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
+
+    def _key_refusal(self, headers: dict[str, str], query: str) -> Reply | None:
+        """Gemini's answer to a request without a key, or with a key it does not know."""
+        key = headers.get("x-goog-api-key") or parse_qs(query).get("key", [""])[0]
         if not key:
             return error_reply(
                 403,
@@ -308,12 +334,10 @@ class FakeGemini:
             return error_reply(
                 400, "API key not valid. Please pass a valid API key.", key_invalid=True
             )
-        if route is None:
-            return self._batch_or_file(method, url.path, url.query, headers, body, raw)
-        if not isinstance(body, dict):
-            return error_reply(400, "Invalid JSON payload received. Expected an object.")
-        if endpoint == BATCH_CREATE:
-            return self.batches.create(route["model"], body, len(raw))
+        return None
+
+    def _v1_refusal(self, route: re.Match[str], body: dict[str, Any]) -> Reply | None:
+        """Gemini's answer to a response schema sent to API version v1 (it knows none)."""
         if self.strict_v1 and route["version"] == "v1":
             config = body.get("generationConfig") or {}
             for name in ("responseSchema", "response_schema", "responseJsonSchema"):
@@ -323,7 +347,11 @@ class FakeGemini:
                         f'Invalid JSON payload received. Unknown name "{name}" '
                         "at 'generation_config': Cannot find field.",
                     )
-        outcome = self._next_outcome(endpoint, route["model"])
+        return None
+
+    def _model_call(self, endpoint: str, model: str, body: dict[str, Any]) -> Reply:
+        """generateContent or batchEmbedContents, answered with the next scripted outcome."""
+        outcome = self._next_outcome(endpoint, model)
         with self._lock:
             self._outcomes[outcome] += 1
         name, delay = parse_outcome(outcome)
@@ -339,10 +367,10 @@ class FakeGemini:
         if name == "timeout":
             self._stopping.wait(self.timeout_sleep_s)
         if endpoint == EMBED:
-            return embed_reply(route["model"], body)
+            return embed_reply(model, body)
         cached = self.cache.cached_tokens(prompt_text(body))
         kind = name if name in CONTENT_OUTCOMES else "ok"
-        return generate_reply(route["model"], body, kind, cached_tokens=cached)
+        return generate_reply(model, body, kind, cached_tokens=cached)
 
     def _batch_or_file(
         self, method: str, path: str, query: str, headers: dict[str, str], body: Any, raw: bytes

@@ -1,6 +1,6 @@
 """Gemini REST bodies for ``FakeGemini``: answers, error shapes and the outcome vocabulary.
 
-Shapes follow ``GEMINI_WIRE.md``: ``candidates/content/parts/text``, ``finishReason``,
+Shapes follow ``docs/gemini-wire.md``: ``candidates/content/parts/text``, ``finishReason``,
 ``usageMetadata``, ``modelVersion``; errors as ``{"error": {code, message, status, details}}``.
 """
 

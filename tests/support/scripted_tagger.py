@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -11,6 +12,15 @@ import anyio
 from enrichment_core.ports import TagRequest
 
 Outcome = Sequence[str] | BaseException | str
+
+
+_MARKUP_RE = re.compile(r"<[^>]*>|[\x00-\x1f\x7f]")
+
+
+def default_tags(request: TagRequest) -> list[str]:
+    """``["<job title without markup>", "Consulting"]``: raw tags, as a real tagger answers."""
+    title = " ".join(_MARKUP_RE.sub(" ", request.job_title or "").split())
+    return [title or "general", "Consulting"]
 
 
 class ScriptedTagger:
@@ -55,9 +65,7 @@ class ScriptedTagger:
             if self.delay:
                 await self._sleep(self.delay)
             queue = self._script.get(request.username)
-            outcome: Outcome = (
-                queue.popleft() if queue else [request.job_title or "general", "Consulting"]
-            )
+            outcome: Outcome = queue.popleft() if queue else default_tags(request)
             if outcome == "hang":
                 await anyio.sleep_forever()
             if isinstance(outcome, BaseException):

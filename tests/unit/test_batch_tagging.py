@@ -104,15 +104,20 @@ def test_a_batch_run_tags_and_scores_exactly_like_the_online_run(fake: FakeGemin
     online.run(batch=False)
     fake.reset()
     result = batched.run()
-    assert result.batch is not None and not result.batch.lost_jobs and not result.report.failed
-    assert batched.tags() == online.tags() and batched.tags()["e0"]
+    assert result.batch is not None
+    assert not result.batch.lost_jobs
+    assert not result.report.failed
+    assert batched.tags() == online.tags()
+    assert batched.tags()["e0"]
     assert fake.request_count(GENERATE) == 0  # nothing needed the online path
-    assert result.batch.jobs_created == 2 and result.batch.requests_sent == 6  # 4 + 2
+    assert result.batch.jobs_created == 2
+    assert result.batch.requests_sent == 6
     for expert in batched.repo.list_experts():
         assert expert.findability_score == compute_findability_score(expert)
         if expert.tags:
             assert expert.tagged_by == "gemini:gemini-2.5-flash"
-    assert batched.store.open_jobs() == [] and batched.store.claimed_expert_ids() == set()
+    assert batched.store.open_jobs() == []
+    assert batched.store.claimed_expert_ids() == set()
 
 
 def test_the_run_is_recorded_with_batch_tokens_and_a_batch_price(fake: FakeGemini) -> None:
@@ -122,7 +127,9 @@ def test_the_run_is_recorded_with_batch_tokens_and_a_batch_price(fake: FakeGemin
     assert (run.mode, run.status, run.tagged, run.skipped_no_bio, run.batch_jobs) == (
         "batch", RunStatus.COMPLETED, 6, 1, 2,
     )  # fmt: skip
-    assert run.usage == result.usage and run.usage.requests == 6 and run.usage.prompt > 0
+    assert run.usage == result.usage
+    assert run.usage.requests == 6
+    assert run.usage.prompt > 0
     assert run.cost_usd == pytest.approx(cost(run.usage, batch=True))
     assert run.cost_usd == pytest.approx(cost(run.usage, batch=False) / 2, rel=0.05)
 
@@ -158,11 +165,9 @@ def test_a_job_created_by_a_run_that_died_before_recording_its_name_is_adopted(
     setup.batch.create_job(key, [(str(e.id), TagRequest.for_expert(e)) for e in experts])
     result = setup.run()
     assert fake.request_count(BATCH_CREATE) == 1  # adopted, never created twice
-    assert (
-        result.batch is not None
-        and result.batch.jobs_created == 0
-        and result.batch.jobs_resumed == 1
-    )
+    assert result.batch is not None
+    assert result.batch.jobs_created == 0
+    assert result.batch.jobs_resumed == 1
     assert all(tags for name, tags in setup.tags().items() if name != "nobio")
 
 
@@ -173,12 +178,16 @@ def test_an_errored_answer_counts_as_the_first_attempt_and_is_retried_online_onc
     fake.script("500", "invalid_json", endpoint=BATCH_REQUEST)
     fake.script("503", "ok", endpoint=GENERATE)  # e0 fails its online retry; e1 succeeds
     result = setup.run()
-    assert result.batch is not None and result.batch.request_errors == 2
+    assert result.batch is not None
+    assert result.batch.request_errors == 2
     assert fake.request_count(GENERATE) == 2  # one online call each, never a third attempt
     assert [f.username for f in result.report.failed] == ["e0"]
     e0 = setup.repo.get("e0")
-    assert e0 is not None and e0.tags is None and "Transient" in (e0.tagging_error or "")
-    assert setup.tags()["e1"] and not result.clean
+    assert e0 is not None
+    assert e0.tags is None
+    assert "Transient" in (e0.tagging_error or "")
+    assert setup.tags()["e1"]
+    assert not result.clean
 
 
 def test_an_expired_job_is_reported_and_its_experts_take_the_full_online_path(
@@ -188,7 +197,8 @@ def test_an_expired_job_is_reported_and_its_experts_take_the_full_online_path(
     fake.script_batch_jobs("expired", "ok")
     fake.script("503", endpoint=GENERATE)  # the first online call fails; its retry succeeds
     result = setup.run()
-    assert result.batch is not None and len(result.batch.lost_jobs) == 1
+    assert result.batch is not None
+    assert len(result.batch.lost_jobs) == 1
     assert "expired" in result.batch.lost_jobs[0]
     assert fake.request_count(GENERATE) == 5  # 4 experts of the lost job + one retry
     assert all(tags for name, tags in setup.tags().items() if name != "nobio")
@@ -209,7 +219,8 @@ def test_the_online_path_leaves_experts_of_an_open_job_alone(fake: FakeGemini) -
         )
     )  # fmt: skip
     result = setup.run(batch=False)
-    assert result.report.excluded == 3 and fake.request_count(GENERATE) == 3
+    assert result.report.excluded == 3
+    assert fake.request_count(GENERATE) == 3
     assert all(setup.tags()[e.username] is None for e in held)
 
 
@@ -219,7 +230,8 @@ def test_a_refused_create_waits_for_the_enqueued_tokens_to_drain(fake: FakeGemin
     fake.batches.token_limit = estimate_tokens(prompt_text(one)) * 4  # one job of 3 fits, not two
     result = setup.run()
     assert fake.stats().by_status.get(429, 0) >= 1  # the second job was refused at first
-    assert result.batch is not None and result.batch.jobs_created == 2
+    assert result.batch is not None
+    assert result.batch.jobs_created == 2
     assert all(tags for name, tags in setup.tags().items() if name != "nobio")
 
 
@@ -229,11 +241,14 @@ def test_an_interrupted_run_leaves_its_jobs_open_and_the_next_run_collects_them(
     fake.batches.pending_s = 0.6
     setup = Setup(fake)
     first = setup.run(stop_after_s=0.2)
-    assert first.batch is not None and first.batch.cancelled and first.batch.still_open == 2
+    assert first.batch is not None
+    assert first.batch.cancelled
+    assert first.batch.still_open == 2
     assert setup.store.list_runs()[0].status is RunStatus.INTERRUPTED
     assert fake.request_count(GENERATE) == 0  # held experts were not sent online
     second = setup.run()
-    assert second.batch is not None and (second.batch.jobs_resumed, second.batch.jobs_created) == (
+    assert second.batch is not None
+    assert (second.batch.jobs_resumed, second.batch.jobs_created) == (
         2,
         0,
     )

@@ -55,9 +55,11 @@ def test_good_rows_are_imported_in_file_order_with_every_field(tmp_path: Path) -
     assert (zoe.first_name, zoe.last_name, zoe.job_title) == ("Zoë", "Okafor", "Tax Advisor")
     assert (zoe.company, zoe.bio, zoe.hourly_rate) == ("Ledgerline", "R&D tax credits", 1250.5)
     assert zoe.profile_url == "https://x.example/zoe"
-    assert result.experts[1].bio is None and result.experts[1].hourly_rate is None
+    assert result.experts[1].bio is None
+    assert result.experts[1].hourly_rate is None
     assert result.experts[2].hourly_rate == 0
-    assert result.rejected == [] and result.rows_read == 3
+    assert result.rejected == []
+    assert result.rows_read == 3
 
 
 def test_header_only_file_imports_nothing_and_rejects_nothing(tmp_path: Path) -> None:
@@ -86,7 +88,8 @@ def test_columns_may_come_in_any_order_and_all_ten_are_read(tmp_path: Path) -> N
     header = "category,profile_url_utm,profile_url,hourly_rate,bio,company,job_title,last_name,"
     row = "Tax,https://e.x/a?utm=1,https://e.x/a,10,Bio,Co,Title,Last,First,ada\n"
     (ada,) = read(tmp_path, header + "first_name,username\n" + row).experts
-    assert ada.category == "Tax" and ada.profile_url_utm == "https://e.x/a?utm=1"
+    assert ada.category == "Tax"
+    assert ada.profile_url_utm == "https://e.x/a?utm=1"
     assert (ada.first_name, ada.username) == ("First", "ada")
 
 
@@ -133,7 +136,8 @@ def test_a_duplicate_username_rejects_the_later_row_naming_the_first_line(tmp_pa
     result = read(tmp_path, "username,bio\nada,first\nbob,x\nada,second\n")
     rejection = only_rejection(result)
     assert (rejection.line, rejection.username) == (4, "ada")
-    assert "duplicate" in rejection.reason and "line 2" in rejection.reason
+    assert "duplicate" in rejection.reason
+    assert "line 2" in rejection.reason
     assert [(e.username, e.bio) for e in result.experts] == [("ada", "first"), ("bob", "x")]
 
 
@@ -177,7 +181,8 @@ def test_anything_else_new_expert_rejects_is_reported_with_its_field(
     tmp_path: Path, row: str, field: str
 ) -> None:
     rejection = only_rejection(read(tmp_path, f"username,job_title\n{row}\nok,x\n"))
-    assert rejection.line == 2 and rejection.reason.startswith(field + " ")
+    assert rejection.line == 2
+    assert rejection.reason.startswith(field + " ")
 
 
 def test_an_oversize_bio_is_rejected_and_later_rows_are_kept(tmp_path: Path) -> None:
@@ -204,7 +209,8 @@ def test_a_field_over_csv_field_size_limit_does_not_abort_the_file(
 
 def test_a_huge_value_is_shortened_in_the_reason(tmp_path: Path) -> None:
     rejection = only_rejection(read(tmp_path, f"username,hourly_rate\nada,{'9x' * 100_000}\n"))
-    assert rejection.reason.startswith("hourly_rate '9x9x") and len(rejection.reason) <= 300
+    assert rejection.reason.startswith("hourly_rate '9x9x")
+    assert len(rejection.reason) <= 300
 
 
 def test_non_utf8_bytes_reject_only_that_row(tmp_path: Path) -> None:
@@ -218,7 +224,8 @@ def test_non_utf8_bytes_reject_only_that_row(tmp_path: Path) -> None:
 
 def test_a_badly_encoded_username_is_shown_readably(tmp_path: Path) -> None:
     rejection = only_rejection(read(tmp_path, b"username,bio\nb\xf6b,x\n"))
-    assert rejection.username == "b\ufffdb" and rejection.reason.startswith("username has bytes")
+    assert rejection.username == "b\ufffdb"
+    assert rejection.reason.startswith("username has bytes")
 
 
 def test_a_multiline_username_is_reported_on_one_line(tmp_path: Path) -> None:
@@ -229,7 +236,8 @@ def test_a_multiline_username_is_reported_on_one_line(tmp_path: Path) -> None:
 
 def test_bad_bytes_in_an_ignored_column_do_not_reject_the_row(tmp_path: Path) -> None:
     result = read(tmp_path, b"username,notes\nada,\xff\xfe\n")
-    assert [e.username for e in result.experts] == ["ada"] and result.rejected == []
+    assert [e.username for e in result.experts] == ["ada"]
+    assert result.rejected == []
 
 
 def test_a_multiline_quoted_bio_keeps_later_line_numbers_right(tmp_path: Path) -> None:
@@ -253,8 +261,10 @@ def test_an_unclosed_quote_is_reported_at_its_line_and_the_rows_after_it_are_rea
     result = read(tmp_path, 'username,bio\nada,ok\nbob,"never closed\ncy,ok\ndee,ok\n')
     rejection = only_rejection(result)
     assert (rejection.line, rejection.username) == (3, "bob")
-    assert "left open" in rejection.reason and "lines 3-5" in rejection.reason
-    assert "cy (line 4)" in rejection.reason and "dee (line 5)" in rejection.reason
+    assert "left open" in rejection.reason
+    assert "lines 3-5" in rejection.reason
+    assert "cy (line 4)" in rejection.reason
+    assert "dee (line 5)" in rejection.reason
     assert [e.username for e in result.experts] == ["ada", "cy", "dee"]
 
 
@@ -265,7 +275,8 @@ def test_an_unclosed_quote_in_the_last_line_is_still_reported(tmp_path: Path) ->
 
 def test_a_closed_quote_on_the_last_line_without_newline_is_fine(tmp_path: Path) -> None:
     result = read(tmp_path, 'username,bio\nada,"two\nlines"')
-    assert [e.bio for e in result.experts] == ["two\nlines"] and result.rejected == []
+    assert [e.bio for e in result.experts] == ["two\nlines"]
+    assert result.rejected == []
 
 
 def test_an_unclosed_quote_in_the_header_raises_csv_file_error(tmp_path: Path) -> None:
@@ -275,7 +286,8 @@ def test_an_unclosed_quote_in_the_header_raises_csv_file_error(tmp_path: Path) -
 
 def test_a_field_count_mismatch_across_lines_hints_at_an_open_quote(tmp_path: Path) -> None:
     rejection = only_rejection(read(tmp_path, 'username,bio\nada,"a\nb",extra\nbob,x\n'))
-    assert rejection.line == 2 and "line 2 to 3" in rejection.reason
+    assert rejection.line == 2
+    assert "line 2 to 3" in rejection.reason
 
 
 # --- the file as a whole --------------------------------------------------------------------
@@ -285,7 +297,8 @@ def test_a_file_without_a_username_column_raises_csv_file_error(tmp_path: Path) 
     with pytest.raises(CsvFileError, match="no 'username' column") as caught:
         read_experts_csv(write(tmp_path, "name,bio\nada,x\n"))
     assert isinstance(caught.value, EnrichmentError)
-    assert "\n" not in str(caught.value) and "header" in str(caught.value)
+    assert "\n" not in str(caught.value)
+    assert "header" in str(caught.value)
 
 
 def test_a_semicolon_separated_file_is_not_mistaken_for_experts(tmp_path: Path) -> None:
@@ -385,7 +398,8 @@ def test_a_quote_left_open_that_swallows_the_next_row_is_reported_and_the_row_ke
     rejection = only_rejection(result)
     assert (rejection.line, rejection.username) == (2, "a")
     assert "a quote is left open" in rejection.reason
-    assert "lines 2-3" in rejection.reason and "b (line 3)" in rejection.reason
+    assert "lines 2-3" in rejection.reason
+    assert "b (line 3)" in rejection.reason
     assert [(e.username, e.bio, e.hourly_rate) for e in result.experts] == [
         ("b", "Vet surgeon", 200.0),
         ("c", "Data engineer", 300.0),
@@ -399,8 +413,10 @@ def test_a_quote_left_open_in_a_600_row_file_names_the_rows_it_swallowed(tmp_pat
     result = read(tmp_path, "username,bio,hourly_rate\n" + "".join(rows))
     rejection = only_rejection(result)
     assert (rejection.line, rejection.username) == (3, "user001")
-    assert "a quote is left open" in rejection.reason and "lines 3-601" in rejection.reason
-    assert "user002 (line 4)" in rejection.reason and "598 rows" in rejection.reason
+    assert "a quote is left open" in rejection.reason
+    assert "lines 3-601" in rejection.reason
+    assert "user002 (line 4)" in rejection.reason
+    assert "598 rows" in rejection.reason
     assert len(result.experts) == 599
     assert result.experts[-1].username == "user599"
 

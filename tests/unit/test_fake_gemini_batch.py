@@ -57,9 +57,11 @@ def test_a_job_goes_pending_running_succeeded_with_batch_stats_as_strings(
     fake: FakeGemini, clock: Clock
 ) -> None:
     status, created, _ = post(fake, CREATE_PATH, inline_body(["tax law"] * 10))
-    assert status == 200 and created["name"].startswith("batches/")
+    assert status == 200
+    assert created["name"].startswith("batches/")
     meta = created["metadata"]
-    assert meta["state"] == "BATCH_STATE_PENDING" and meta["displayName"] == "job-1"
+    assert meta["state"] == "BATCH_STATE_PENDING"
+    assert meta["displayName"] == "job-1"
     assert meta["batchStats"] == {"requestCount": "10", "pendingRequestCount": "10"}
     clock.now += 10 + 40  # 40% through the running phase
     running = get(fake, f"/v1beta/{created['name']}")["metadata"]
@@ -71,7 +73,8 @@ def test_a_job_goes_pending_running_succeeded_with_batch_stats_as_strings(
     }
     clock.now += 60
     done = get(fake, f"/v1beta/{created['name']}")
-    assert done["done"] is True and done["metadata"]["state"] == "BATCH_STATE_SUCCEEDED"
+    assert done["done"] is True
+    assert done["metadata"]["state"] == "BATCH_STATE_SUCCEEDED"
     results = done["metadata"]["output"]["inlinedResponses"]["inlinedResponses"]
     assert [r["metadata"]["key"] for r in results] == [f"k{i}" for i in range(10)]
     assert all(
@@ -87,7 +90,8 @@ def test_per_request_errors_and_bad_answers_are_scripted_inside_a_job(
     clock.now += 200
     done = get(fake, f"/v1beta/{created['name']}")
     first, second, third = done["metadata"]["output"]["inlinedResponses"]["inlinedResponses"]
-    assert first["error"]["code"] == 500 and "response" not in first
+    assert first["error"]["code"] == 500
+    assert "response" not in first
     assert second["response"]["candidates"][0]["content"]["parts"][0]["text"].startswith("Sure!")
     assert json.loads(third["response"]["candidates"][0]["content"]["parts"][0]["text"])["tags"]
     assert done["metadata"]["batchStats"]["failedRequestCount"] == "1"
@@ -98,7 +102,8 @@ def test_a_scripted_job_expires_after_its_pending_time(fake: FakeGemini, clock: 
     _, created, _ = post(fake, CREATE_PATH, inline_body(["tax law"]))
     clock.now += 11
     expired = get(fake, f"/v1beta/{created['name']}")
-    assert expired["metadata"]["state"] == "BATCH_STATE_EXPIRED" and expired["done"] is True
+    assert expired["metadata"]["state"] == "BATCH_STATE_EXPIRED"
+    assert expired["done"] is True
     assert "output" not in expired["metadata"]
 
 
@@ -108,7 +113,8 @@ def test_creating_past_the_enqueued_token_cap_is_a_429_until_a_job_ends(
     big = ["tax law " * 600] * 3  # ~3,600 estimated tokens per job; the cap is 5,000
     assert post(fake, CREATE_PATH, inline_body(big))[0] == 200
     status, body, _ = post(fake, CREATE_PATH, inline_body(big))
-    assert status == 429 and body["error"]["status"] == "RESOURCE_EXHAUSTED"
+    assert status == 429
+    assert body["error"]["status"] == "RESOURCE_EXHAUSTED"
     assert "Enqueued tokens" in body["error"]["message"]
     clock.now += 200  # the first job has finished: its tokens are no longer enqueued
     assert post(fake, CREATE_PATH, inline_body(big))[0] == 200
@@ -125,14 +131,17 @@ def test_the_sdk_uploads_a_jsonl_file_runs_it_and_downloads_the_results(
     uploaded = client.files.upload(
         file=io.BytesIO(data), config={"mime_type": "jsonl", "display_name": "in"}
     )
-    assert uploaded.name and uploaded.size_bytes == len(data)
+    assert uploaded.name
+    assert uploaded.size_bytes == len(data)
     job = client.batches.create(
         model="gemini-2.5-flash", src=uploaded.name, config={"display_name": "file-job"}
     )
     assert job.state == types.JobState.JOB_STATE_PENDING
     clock.now += 200
     done = client.batches.get(name=job.name or "")
-    assert done.state == types.JobState.JOB_STATE_SUCCEEDED and done.dest and done.dest.file_name
+    assert done.state == types.JobState.JOB_STATE_SUCCEEDED
+    assert done.dest
+    assert done.dest.file_name
     results = [
         json.loads(line) for line in client.files.download(file=done.dest.file_name).splitlines()
     ]

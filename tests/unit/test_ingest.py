@@ -103,7 +103,8 @@ def test_embedding_text_is_bounded_single_line_and_ends_with_the_domains(
     assert "\n" not in text
     assert len(text) <= MAX_BIO_CHARS + 320 + 8 * 62 + 20
     if any(t.strip() for t in tags):
-        assert "Domains: " in text and text.endswith(".")
+        assert "Domains: " in text
+        assert text.endswith(".")
 
 
 # --- what gets indexed ---------------------------------------------------------------------
@@ -119,7 +120,8 @@ def test_untagged_experts_are_left_out_and_the_count_check_uses_the_tagged_count
         report = setup.run()
     assert (report.indexed, report.total, report.untagged) == (3, 5, 2)
     manifest = setup.index.manifest()
-    assert manifest is not None and manifest.count == 3
+    assert manifest is not None
+    assert manifest.count == 3
     assert "Indexed 3 experts (of 5 total; 2 not indexed — untagged)" in caplog.text
     hits = search("consultant", embedder=setup.embedder, index=setup.index, k=10)
     assert sorted(h.record.username for h in hits) == ["expert0", "expert2", "expert4"]
@@ -163,7 +165,9 @@ def test_a_refused_promotion_keeps_the_old_index_answering(tmp_path: Path, five:
     ):
         ingest(five.repo, five.embedder, dropping, five.cache)
     reader = InMemoryVectorIndex(five.index.store)
-    assert reader.manifest() is not None and reader.manifest().count == 5  # type: ignore[union-attr]
+    manifest = reader.manifest()
+    assert manifest is not None
+    assert manifest.count == 5
     assert (
         search("veterinary surgeon", embedder=five.embedder, index=reader)[0].record.username
         == "expert1"

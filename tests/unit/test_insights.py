@@ -96,7 +96,8 @@ def test_insights_count_states_scores_tags_and_gaps() -> None:
     assert insights.states == {"tagged": 2, "no_bio": 2, "failed": 1, "pending": 1}
     assert insights.unscored == 1
     counts = {(b.low, b.high): b.count for b in insights.histogram}
-    assert len(counts) == 10 and sum(counts.values()) == 5
+    assert len(counts) == 10
+    assert sum(counts.values()) == 5
     assert counts[(0.0, 10.0)] == 1
     assert counts[(10.0, 20.0)] == 1  # 19.9
     assert counts[(20.0, 30.0)] == 1

@@ -53,7 +53,7 @@ def test_the_rate_recovers_gradually_but_never_above_the_configured_one() -> Non
 
 
 def test_rpm_must_be_positive() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rpm must be positive"):
         RateLimiter(0)
 
 
@@ -101,7 +101,8 @@ def test_an_outage_ends_when_the_service_answers_and_is_bounded_by_the_total_wai
     outage.unreachable(clock.now)
     clock.now += 4
     assert outage.reachable() == pytest.approx(4)
-    assert not outage.ongoing and outage.reachable() is None
+    assert not outage.ongoing
+    assert outage.reachable() is None
     assert outage.unreachable(clock.now) is True  # a new outage begins
     clock.now += 10
     with pytest.raises(OutageTooLongError):

@@ -11,9 +11,7 @@ from enrichment_adapters.vector_index.cache import InMemoryVectorCache
 from enrichment_core.errors import EmbedderMismatchError, IndexNotFoundError
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import ingest
-from enrichment_core.ports import Embedder
 from enrichment_core.search import MAX_K, MAX_QUERY_CHARS, InvalidQueryError, search
-from tests.contract.embedder_contract import EmbedderContract
 from tests.support.fake_embedder import HashingEmbedder
 
 EXPERTS = [
@@ -41,12 +39,6 @@ def index(tmp_path: Path, embedder: HashingEmbedder) -> InMemoryVectorIndex:
     index = InMemoryVectorIndex()
     ingest(repo, embedder, index, InMemoryVectorCache())
     return index
-
-
-class TestHashingEmbedderHonoursTheEmbedderContract(EmbedderContract):
-    @pytest.fixture
-    def embedder(self) -> Embedder:
-        return HashingEmbedder()
 
 
 def test_the_best_matching_expert_comes_first(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from enrichment_adapters.memory import InMemoryExpertRepo, InMemoryVectorIndex
@@ -52,10 +50,10 @@ World = tuple[HashingEmbedder, InMemoryVectorIndex, InMemoryVectorCache]
 
 
 @pytest.fixture
-def world() -> Iterator[World]:
+def world() -> World:
     embedder, index, cache = HashingEmbedder(), InMemoryVectorIndex(), InMemoryVectorCache()
     ingest(InMemoryExpertRepo(_experts()), embedder, index, cache)
-    yield embedder, index, cache
+    return embedder, index, cache
 
 
 def test_a_filtered_search_still_returns_k_experts(world: World) -> None:

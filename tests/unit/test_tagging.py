@@ -96,7 +96,8 @@ def test_no_bio_expert_is_scored_but_never_sent_to_the_tagger() -> None:
     nobio = stored(repo, "nobio")
     assert nobio.tags is None
     assert nobio.findability_score == 25.0  # URL 15 + title 10, 0 for tags
-    assert report.skipped_no_bio == 1 and not report.clean
+    assert report.skipped_no_bio == 1
+    assert not report.clean
 
 
 def test_a_failure_is_retried_once_then_succeeds() -> None:
@@ -105,7 +106,8 @@ def test_a_failure_is_retried_once_then_succeeds() -> None:
     report = run(repo, tagger)
     assert tagger.calls_by_user["ada"] == 2
     assert stored(repo, "ada").tags == ("ok tag",)
-    assert report.retries == 1 and report.failed == []
+    assert report.retries == 1
+    assert report.failed == []
 
 
 @pytest.mark.parametrize(
@@ -127,7 +129,9 @@ def test_two_failures_skip_the_expert_record_it_and_the_run_goes_on(
     assert [f.username for f in report.failed] == ["bob"]
     assert report.failed[0].error_class == type(error).__name__
     bob = stored(repo, "bob")
-    assert bob.tags is None and bob.tagging_error and type(error).__name__ in bob.tagging_error
+    assert bob.tags is None
+    assert bob.tagging_error
+    assert type(error).__name__ in bob.tagging_error
     assert bob.findability_score is not None
     assert stored(repo, "cy").tags is not None
     record = next(r for r in caplog.records if getattr(r, "expert", None) == "bob")
@@ -163,7 +167,9 @@ def test_429s_are_waited_out_and_not_counted_as_attempts() -> None:
     tagger = ScriptedTagger({"ada": [quota, quota, quota, ["fine"]]})
     report = run(repo, tagger)
     assert stored(repo, "ada").tags == ("fine",)
-    assert report.rate_limited == 3 and report.retries == 0 and report.failed == []
+    assert report.rate_limited == 3
+    assert report.retries == 0
+    assert report.failed == []
 
 
 def test_429s_beyond_the_wait_budget_count_as_a_failed_attempt() -> None:
@@ -216,7 +222,8 @@ def test_a_transient_failure_waits_before_its_retry_and_an_invalid_answer_does_n
     )
     options = TaggingOptions(concurrency=1, rpm=60_000, retry_delay_s=7.0)
     report = run(repo, tagger, options, clock=clock)
-    assert report.retries == 2 and report.failed == []
+    assert report.retries == 2
+    assert report.failed == []
     assert clock.sleeps.count(7.0) == 1  # only the transient failure paused
 
 
@@ -225,7 +232,8 @@ def test_a_permanent_error_is_retried_once_like_any_failure() -> None:
     tagger = ScriptedTagger({"ada": [PermanentTaggingError("400 bad request"), ["fine"]]})
     report = run(repo, tagger)
     assert tagger.calls_by_user["ada"] == 2  # locked decision 6: retry once, then skip
-    assert stored(repo, "ada").tags == ("fine",) and report.retries == 1
+    assert stored(repo, "ada").tags == ("fine",)
+    assert report.retries == 1
 
 
 def test_reruns_skip_tagged_experts_and_tags_are_immutable() -> None:
@@ -236,7 +244,8 @@ def test_reruns_skip_tagged_experts_and_tags_are_immutable() -> None:
     report = run(repo, tagger)
     assert tagger.calls == ["bob"]
     assert stored(repo, "ada") == before
-    assert report.tagged == 1 and stored(repo, "bob").tagging_error is None
+    assert report.tagged == 1
+    assert stored(repo, "bob").tagging_error is None
 
 
 def test_tags_and_score_are_written_together_or_not_at_all() -> None:
@@ -248,7 +257,8 @@ def test_tags_and_score_are_written_together_or_not_at_all() -> None:
     with pytest.raises(BaseException, match="disk full"):
         run(repo, ScriptedTagger())
     ada = stored(repo, "ada")
-    assert ada.tags is None and ada.findability_score is None
+    assert ada.tags is None
+    assert ada.findability_score is None
 
 
 def test_every_expert_is_rescored_at_the_end() -> None:
@@ -288,7 +298,8 @@ def test_stop_ends_the_run_cleanly_and_a_rerun_finishes_the_rest() -> None:
         )
 
     report = anyio.run(main)
-    assert report.cancelled and not report.clean
+    assert report.cancelled
+    assert not report.clean
     done = {e.username for e in repo.list_experts(tagged=True)}
     assert 5 <= len(done) < 30
     second = ScriptedTagger()
@@ -304,7 +315,8 @@ def test_an_expert_tagged_meanwhile_is_not_overwritten() -> None:
     class Racer(ScriptedTagger):
         async def generate_tags(self, request):  # type: ignore[no-untyped-def]
             expert = repo.get(request.username)
-            assert expert is not None and expert.id is not None
+            assert expert is not None
+            assert expert.id is not None
             repo.save_tags(
                 expert.id,
                 tags=["theirs"],
@@ -334,6 +346,9 @@ def test_refused_credentials_stop_the_run_instead_of_failing_every_expert() -> N
         {f"u{i}": [TaggerCredentialsError("API key not valid")] for i in range(10)}
     )
     report = run(repo, tagger, TaggingOptions(concurrency=1, rpm=60_000))
-    assert report.aborted and "API key not valid" in report.aborted
-    assert len(tagger.calls) == 1 and report.failed == [] and not report.clean
+    assert report.aborted
+    assert "API key not valid" in report.aborted
+    assert len(tagger.calls) == 1
+    assert report.failed == []
+    assert not report.clean
     assert all(e.tagging_error is None for e in repo.list_experts())

@@ -1,6 +1,8 @@
 """What the Gemini adapters share: building a ``google-genai`` client and reading its failures.
 
-Checked against google-genai 3.x: the key comes from ``api_key`` or ``GOOGLE_API_KEY`` /
+Works with google-genai 1.30 and later (``pyproject.toml``; the facts below and in
+``docs/gemini-wire.md`` were checked with 1.30 to 3.4, the tests run 3.6): the key comes from
+``api_key`` or ``GOOGLE_API_KEY`` /
 ``GEMINI_API_KEY``; ``base_url=None`` lets the SDK honour ``GOOGLE_GEMINI_BASE_URL``
 (``google/genai/_base_url.py``); ``HttpOptions.timeout`` is in milliseconds; the SDK's own
 retries are switched off (``attempts=1``, which also disables its implicit aiohttp retry)

@@ -9,14 +9,20 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, and_, case, func, insert, or_, select, update
+from sqlalchemy import Engine, case, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from enrichment_adapters.sql.rows import (
+    missing_filter,
+    state_filter,
+    to_expert,
+    to_row_values,
+)
 from enrichment_adapters.sql.schema import (
     DatabaseError,
     ExpertRow,
@@ -25,70 +31,11 @@ from enrichment_adapters.sql.schema import (
 )
 from enrichment_adapters.sql.schema import migrate_schema as migrate
 from enrichment_core.errors import DuplicateExpertError, ExpertNotFoundError
-from enrichment_core.experts import PROFILE_FIELDS, Expert, TaggingState, username_key
-from enrichment_core.insights import GAP_FIELDS
+from enrichment_core.experts import Expert, TaggingState, username_key
 from enrichment_core.ports import ExpertPage, ExpertSort
-from enrichment_core.tags import normalize_tag, tags_from_json, tags_to_json
+from enrichment_core.tags import normalize_tag, tags_to_json
 
-_PLAIN_FIELDS = (*PROFILE_FIELDS, "findability_score", "tagged_by", "tagging_error")
 _INSERT_CHUNK = 500
-
-
-def _to_row_values(expert: Expert) -> dict[str, Any]:
-    values = {name: getattr(expert, name) for name in _PLAIN_FIELDS}
-    values["username_key"] = username_key(expert.username)
-    values["tags"] = tags_to_json(expert.tags)
-    values["tagged_at"] = expert.tagged_at
-    return values
-
-
-def _to_expert(row: ExpertRow) -> Expert:
-    tagged_at = row.tagged_at
-    if tagged_at is not None and tagged_at.tzinfo is None:
-        tagged_at = tagged_at.replace(tzinfo=UTC)  # SQLite stores naive timestamps
-    return Expert(
-        id=row.id,
-        username=row.username,
-        first_name=row.first_name,
-        last_name=row.last_name,
-        job_title=row.job_title,
-        company=row.company,
-        bio=row.bio,
-        hourly_rate=row.hourly_rate,
-        profile_url=row.profile_url,
-        profile_url_utm=row.profile_url_utm,
-        category=row.category,
-        tags=tags_from_json(row.tags),
-        tagged_by=row.tagged_by,
-        tagged_at=tagged_at,
-        findability_score=row.findability_score,
-        tagging_error=row.tagging_error,
-    )
-
-
-def _has_bio() -> ColumnElement[bool]:
-    return and_(ExpertRow.bio.is_not(None), func.trim(ExpertRow.bio) != "")
-
-
-def _state_filter(state: TaggingState) -> ColumnElement[bool]:
-    untagged = ExpertRow.tags.is_(None)
-    if state is TaggingState.TAGGED:
-        return ExpertRow.tags.is_not(None)
-    if state is TaggingState.NO_BIO:
-        return and_(untagged, or_(ExpertRow.bio.is_(None), func.trim(ExpertRow.bio) == ""))
-    if state is TaggingState.FAILED:
-        return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_not(None))
-    return and_(untagged, _has_bio(), ExpertRow.tagging_error.is_(None))
-
-
-def _missing_filter(field: str) -> ColumnElement[bool]:
-    """SQL for ``insights.is_missing``: empty text, or a rate that is null or not above zero."""
-    if field not in GAP_FIELDS:
-        raise ValueError(f"unknown profile field {field!r}; use one of {', '.join(GAP_FIELDS)}")
-    if field == "hourly_rate":
-        return or_(ExpertRow.hourly_rate.is_(None), ExpertRow.hourly_rate <= 0)
-    column = getattr(ExpertRow, field)
-    return or_(column.is_(None), func.trim(column) == "")
 
 
 class SqlExpertRepo:
@@ -125,10 +72,10 @@ class SqlExpertRepo:
                 # table still holds usernames that differ only in case.
                 if session.scalar(select(ExpertRow.id).where(ExpertRow.username_key == key)):
                     raise DuplicateExpertError(expert.username)
-                row = ExpertRow(**_to_row_values(expert))
+                row = ExpertRow(**to_row_values(expert))
                 session.add(row)
                 session.flush()
-                return _to_expert(row)
+                return to_expert(row)
         except IntegrityError:
             raise DuplicateExpertError(expert.username) from None
 
@@ -166,7 +113,7 @@ class SqlExpertRepo:
                 ids = {
                     username: row_id
                     for row_id, username in session.execute(
-                        statement, [_to_row_values(e) for e in fresh]
+                        statement, [to_row_values(e) for e in fresh]
                     )
                 }
                 inserted.extend(
@@ -234,19 +181,19 @@ class SqlExpertRepo:
                 .order_by(case((ExpertRow.username == username, 0), else_=1), ExpertRow.id)
                 .limit(1)
             ).first()
-            return None if row is None else _to_expert(row)
+            return None if row is None else to_expert(row)
 
     def get_by_id(self, expert_id: int) -> Expert | None:
         with self._session() as session:
             row = session.get(ExpertRow, expert_id)
-            return None if row is None else _to_expert(row)
+            return None if row is None else to_expert(row)
 
     def list_experts(self, *, tagged: bool | None = None) -> list[Expert]:
         query = select(ExpertRow).order_by(ExpertRow.id)
         if tagged is not None:
             query = query.where(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
         with self._session() as session:
-            return [_to_expert(row) for row in session.scalars(query)]
+            return [to_expert(row) for row in session.scalars(query)]
 
     def count(self, *, tagged: bool | None = None) -> int:
         query = select(func.count(ExpertRow.id))
@@ -271,7 +218,7 @@ class SqlExpertRepo:
     ) -> ExpertPage:
         conditions = []
         if state is not None:
-            conditions.append(_state_filter(state))
+            conditions.append(state_filter(state))
         if tagged is not None:
             conditions.append(ExpertRow.tags.is_not(None) if tagged else ExpertRow.tags.is_(None))
         if tag is not None:
@@ -283,7 +230,7 @@ class SqlExpertRepo:
         if findability_below is not None:
             conditions.append(ExpertRow.findability_score < findability_below)
         if missing is not None:
-            conditions.append(_missing_filter(missing))
+            conditions.append(missing_filter(missing))
         if sort is ExpertSort.FINDABILITY:
             key: Any = func.coalesce(ExpertRow.findability_score, -1.0)
         elif sort is ExpertSort.NAME:
@@ -301,4 +248,4 @@ class SqlExpertRepo:
             rows = session.scalars(
                 select(ExpertRow).where(*conditions).order_by(*order).offset(offset).limit(limit)
             )
-            return ExpertPage(experts=[_to_expert(r) for r in rows], total=int(total))
+            return ExpertPage(experts=[to_expert(r) for r in rows], total=int(total))

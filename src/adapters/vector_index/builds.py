@@ -4,15 +4,17 @@
 per index row (id, username, name, title, company, tags, findability, profile URL, text hash) and
 the sha256 of ``index.faiss``. Reading a build checks that the two files agree, so a truncated or
 mismatched pair is reported (``BuildError``), never served. Which build is production is decided
-by ``faiss_index``.
+by ``faiss_index``. ``build_lock`` is the folder's one-ingest-at-a-time lock.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +23,7 @@ from typing import Any
 import faiss
 import numpy as np
 
+from enrichment_core.errors import IndexBusyError
 from enrichment_core.ports import IndexManifest, IndexRecord, Vectors
 
 FORMAT = 1
@@ -39,6 +42,26 @@ class Build:
     ids: tuple[int, ...]
     records: dict[int, IndexRecord]
     manifest: IndexManifest
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold ``index_dir``'s build lock, so that two ingests never clean up or promote each other's
+    staging (``IndexBusyError`` for the second one). An OS file lock: the OS releases it when
+    the process dies, even on SIGKILL, so a crash never leaves a stale lock behind."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".build.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusyError(
+                f"another ingest is rebuilding the index in {index_dir}; "
+                "wait for it to finish, then run `enrich ingest` again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def write_durably(path: Path, data: bytes) -> None:
@@ -105,8 +128,7 @@ def encode_build(
     return raw, json.dumps(metadata, ensure_ascii=False).encode("utf-8")
 
 
-def read_build(build_dir: Path) -> Build:
-    """Load one build from disk and check that its files agree with each other."""
+def _read_files(build_dir: Path) -> tuple[bytes, Any]:
     try:
         raw = (build_dir / INDEX_FILE).read_bytes()
         meta = json.loads((build_dir / METADATA_FILE).read_bytes())
@@ -114,11 +136,20 @@ def read_build(build_dir: Path) -> Build:
         raise BuildError(f"{Path(exc.filename or '').name or 'a file'} is missing") from None
     except (OSError, ValueError) as exc:
         raise BuildError(f"cannot read its files ({exc})") from None
+    return raw, meta
+
+
+def _check_header(raw: bytes, meta: Any) -> None:
+    """The format and the checksum of ``index.faiss`` (``KeyError``/``TypeError`` if malformed)."""
+    if meta["format"] != FORMAT:
+        raise BuildError(f"unknown format {meta['format']!r}")
+    if hashlib.sha256(raw).hexdigest() != meta["index_sha256"]:
+        raise BuildError(f"{INDEX_FILE} does not match its checksum (truncated or corrupt)")
+
+
+def _parse_metadata(raw: bytes, meta: Any) -> tuple[IndexManifest, list[IndexRecord]]:
     try:
-        if meta["format"] != FORMAT:
-            raise BuildError(f"unknown format {meta['format']!r}")
-        if hashlib.sha256(raw).hexdigest() != meta["index_sha256"]:
-            raise BuildError(f"{INDEX_FILE} does not match its checksum (truncated or corrupt)")
+        _check_header(raw, meta)
         m = meta["manifest"]
         manifest = IndexManifest(
             embedder_model=str(m["embedder_model"]),
@@ -132,15 +163,25 @@ def read_build(build_dir: Path) -> Build:
             )
             for r in meta["records"]
         ]
-    except BuildError:
-        raise
     except (KeyError, TypeError, ValueError) as exc:
         raise BuildError(f"{METADATA_FILE} is malformed ({exc!r})") from None
+    return manifest, records
+
+
+def _load_index(raw: bytes) -> tuple[Any, tuple[int, ...]]:
     try:
         index: Any = faiss.deserialize_index(np.frombuffer(raw, dtype=np.uint8))
         ids = tuple(int(i) for i in faiss.vector_to_array(index.id_map))
     except (RuntimeError, AttributeError) as exc:
         raise BuildError(f"{INDEX_FILE} is not a FAISS id-mapped index ({exc})") from None
+    return index, ids
+
+
+def read_build(build_dir: Path) -> Build:
+    """Load one build from disk and check that its files agree with each other."""
+    raw, meta = _read_files(build_dir)
+    manifest, records = _parse_metadata(raw, meta)
+    index, ids = _load_index(raw)
     if index.ntotal != manifest.count or len(records) != manifest.count:
         raise BuildError(
             f"{METADATA_FILE} describes {manifest.count} experts with {len(records)} records but "
@@ -153,3 +194,25 @@ def read_build(build_dir: Path) -> Build:
             f"{INDEX_FILE} has dimension {index.d}, metadata says {manifest.dimension}"
         )
     return Build(build_dir.name, index, ids, {r.id: r for r in records}, manifest)
+
+
+def search_build(
+    build: Build, vector: Vectors, limit: int, selected: Any = None, *, threads: int | None = 1
+) -> tuple[Any, Any]:
+    """FAISS search of one loaded build, restricted to the ``selected`` expert ids (an
+    ``IDSelectorBatch``) when given, on ``threads`` OpenMP threads (None: FAISS's default). The
+    calling thread's OpenMP setting is restored afterwards."""
+    index: Any = build.index
+    params = selector = None
+    if selected is not None:
+        selector = faiss.IDSelectorBatch(selected)  # kept referenced until the search ends
+        params = faiss.SearchParameters()
+        params.sel = selector
+    previous = faiss.omp_get_max_threads()  # OpenMP settings are per calling thread
+    if threads is not None:
+        faiss.omp_set_num_threads(threads)
+    try:
+        scores, ids = index.search(vector, limit, params=params)
+    finally:
+        faiss.omp_set_num_threads(previous)
+    return scores, ids

@@ -28,8 +28,6 @@ SIGKILL) makes the second one stop with ``IndexBusyError``; the ingest use case 
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import json
 import logging
 import os
@@ -37,7 +35,8 @@ import re
 import shutil
 import threading
 import uuid
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -51,14 +50,15 @@ from enrichment_adapters.vector_index.builds import (
     METADATA_FILE,
     Build,
     BuildError,
+    build_lock,
     encode_build,
     fsync_dir,
     read_build,
+    search_build,
     write_durably,
 )
 from enrichment_core.errors import (
     EmbedderMismatchError,
-    IndexBusyError,
     IndexNotFoundError,
     IndexVerificationError,
 )
@@ -124,24 +124,9 @@ class FaissVectorIndex:
 
     # --- staging and promotion -----------------------------------------------------------
 
-    @contextlib.contextmanager
-    def exclusive_build(self) -> Iterator[None]:
-        """Hold the folder's build lock for a whole ingest, so that two ingests never clean up
-        or promote each other's staging. The OS releases it when the process dies, even on
-        SIGKILL, so a crash never leaves a stale lock behind."""
-        self._dir.mkdir(parents=True, exist_ok=True)
-        with (self._dir / ".build.lock").open("a") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise IndexBusyError(
-                    f"another ingest is rebuilding the index in {self._dir}; "
-                    "wait for it to finish, then run `enrich ingest` again"
-                ) from None
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def exclusive_build(self) -> AbstractContextManager[None]:
+        """Hold the folder's build lock for a whole ingest (``builds.build_lock``)."""
+        return build_lock(self._dir)
 
     def discard_staging(self) -> bool:
         removed = False
@@ -291,28 +276,9 @@ class FaissVectorIndex:
             return []
         vector = vector.copy()
         faiss.normalize_L2(vector)
-        scores, ids = self._search_build(build, vector, limit, selected)
+        scores, ids = search_build(build, vector, limit, selected, threads=self._search_threads)
         return [
             SearchHit(record=build.records[int(i)], score=float(s))
             for s, i in zip(scores[0], ids[0], strict=True)
             if int(i) in build.records
         ]
-
-    def _search_build(
-        self, build: Build, vector: Vectors, limit: int, selected: Any = None
-    ) -> tuple[Any, Any]:
-        """FAISS search, restricted to the ``selected`` expert ids (an ``IDSelectorBatch``)."""
-        index: Any = build.index
-        params = selector = None
-        if selected is not None:
-            selector = faiss.IDSelectorBatch(selected)  # kept referenced until the search ends
-            params = faiss.SearchParameters()
-            params.sel = selector
-        previous = faiss.omp_get_max_threads()  # OpenMP settings are per calling thread
-        if self._search_threads is not None:
-            faiss.omp_set_num_threads(self._search_threads)
-        try:
-            scores, ids = index.search(vector, limit, params=params)
-        finally:
-            faiss.omp_set_num_threads(previous)
-        return scores, ids

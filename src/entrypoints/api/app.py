@@ -19,33 +19,31 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from functools import partial
 from pathlib import Path
-from typing import Literal
 
 import anyio
-from fastapi import FastAPI, Response
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from enrichment_core import __version__
-from enrichment_core.errors import EnrichmentError
 from enrichment_core.offload import off_thread
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
 from enrichment_entrypoints.api.docs import install_offline_docs
 from enrichment_entrypoints.api.errors import install_error_handlers
 from enrichment_entrypoints.api.guards import ADMIN_KEY_ENV
+from enrichment_entrypoints.api.health import add_health_route, index_status
 from enrichment_entrypoints.api.routes import (
     ApiServices,
     create_admin_router,
     create_search_router,
     operation_id,
 )
-from enrichment_entrypoints.api.schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
 from enrichment_entrypoints.settings import Settings
 from enrichment_entrypoints.wiring import Services
 
@@ -88,54 +86,6 @@ class _SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _index_status(services: ApiServices) -> IndexHealth:
-    try:
-        manifest = services.index.manifest()
-    except EnrichmentError as exc:
-        return IndexHealth(loaded=False, problem=str(exc))
-    if manifest is None:
-        return IndexHealth(
-            loaded=False, problem="no index has been promoted yet: run `enrich ingest`"
-        )
-    return IndexHealth(
-        loaded=True,
-        count=manifest.count,
-        embedder_model=manifest.embedder_model,
-        dimension=manifest.dimension,
-        built_at=manifest.built_at,
-    )
-
-
-def _database_status(services: ApiServices) -> DatabaseHealth:
-    try:
-        return DatabaseHealth(ok=True, experts=services.repo.count())
-    except Exception as exc:  # any failure means "not healthy"; say which
-        log.warning("health check: database unavailable: %s", exc)
-        return DatabaseHealth(ok=False, problem=f"{type(exc).__name__}: {exc}"[:300])
-
-
-async def health(services: ApiServices) -> tuple[Health, int]:
-    database = await off_thread(_database_status, services)
-    index = await off_thread(_index_status, services)
-    embedder = services.embedder
-    matches = None
-    if index.loaded:
-        matches = (index.embedder_model, index.dimension) == (embedder.model_id, embedder.dimension)
-    status: Literal["ok", "degraded", "down"] = (
-        "down" if not database.ok else "ok" if index.loaded and matches else "degraded"
-    )
-    report = Health(
-        status=status,
-        database=database,
-        index=index,
-        embedder=EmbedderHealth(
-            model_id=embedder.model_id, dimension=embedder.dimension, matches_index=matches
-        ),
-        admin_key_configured=services.admin_secret() is not None,
-    )
-    return report, 503 if status == "down" else 200
-
-
 async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> None:
     """Load the local model in the background so the first intake/search is not the slow one."""
     started = time.monotonic()
@@ -144,7 +94,7 @@ async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> No
             await off_thread(services.embedder.embed_query, "warm-up")
         if tagger:
             await services.tagger.generate_tags(_WARM_UP_REQUEST)
-    except Exception as exc:  # best effort: the first real request will report the problem
+    except Exception as exc:  # noqa: BLE001 - best effort: the first real request reports it
         log.warning("warm-up of the local model failed: %s", exc)
         return
     log.info("local model warmed up in %.1fs", time.monotonic() - started)
@@ -165,6 +115,56 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
     )
 
 
+def _lifespan(
+    container: Services, services: ApiServices, *, warm_tagger: bool, warm_embedder: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """Start-up (load the index, never build it; warm the local model) and shutdown (close)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if services.admin_secret() is None:
+            log.warning(
+                "%s is not set: every admin route answers 503 until you set it and restart",
+                ADMIN_KEY_ENV,
+            )
+        status = await off_thread(index_status, services)  # loads, never builds
+        if status.loaded:
+            log.info("search index loaded: %s experts (%s)", status.count, status.embedder_model)
+        else:
+            log.warning(
+                "search is unavailable (503) until an index is promoted: %s", status.problem
+            )
+        warm_model = warm_embedder and status.loaded  # a query embedder needs an index to serve
+        async with anyio.create_task_group() as group:
+            if warm_tagger or warm_model:
+                group.start_soon(
+                    partial(_warm_up, services, tagger=warm_tagger, embedder=warm_model)
+                )
+            yield
+            group.cancel_scope.cancel()
+        await container.aclose()  # only what it built; callers close what they passed in
+
+    return lifespan
+
+
+def _add_page_routes(app: FastAPI) -> None:
+    """The admin page, its assets, the favicon, and ``/`` redirecting to the page."""
+
+    @app.get("/admin", include_in_schema=False)
+    async def admin_page() -> FileResponse:
+        return FileResponse(STATIC_DIR / "admin.html", media_type="text/html")
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/admin")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
+
+    app.mount("/admin/static", StaticFiles(directory=STATIC_DIR), name="admin-static")
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -183,42 +183,16 @@ def create_app(
     """
     container = Services(settings, repo=repo, tagger=tagger, embedder=embedder, index=index)
     services = api_services(container, retry_delay_s=retry_delay_s)
-    warm_tagger = warm_up and container.uses_local_model("tagger")
-    warm_embedder = warm_up and container.uses_local_model("embedder")
-
-    @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        if services.admin_secret() is None:
-            log.warning(
-                "%s is not set: every admin route answers 503 until you set it and restart",
-                ADMIN_KEY_ENV,
-            )
-        status = await off_thread(_index_status, services)  # loads, never builds
-        if status.loaded:
-            log.info("search index loaded: %s experts (%s)", status.count, status.embedder_model)
-        else:
-            log.warning(
-                "search is unavailable (503) until an index is promoted: %s", status.problem
-            )
-        async with anyio.create_task_group() as group:
-            if warm_tagger or (warm_embedder and status.loaded):
-                group.start_soon(
-                    partial(
-                        _warm_up,
-                        services,
-                        tagger=warm_tagger,
-                        embedder=warm_embedder and status.loaded,
-                    )
-                )
-            yield
-            group.cancel_scope.cancel()
-        await container.aclose()  # only what it built; callers close what they passed in
-
     app = FastAPI(
         title="Expert enrichment",
         summary="Admin intake with synchronous tagging, expert listing and semantic search.",
         version=__version__,
-        lifespan=lifespan,
+        lifespan=_lifespan(
+            container,
+            services,
+            warm_tagger=warm_up and container.uses_local_model("tagger"),
+            warm_embedder=warm_up and container.uses_local_model("embedder"),
+        ),
         generate_unique_id_function=operation_id,
         docs_url=None,  # served from local files below: no CDN, works offline
         redoc_url=None,
@@ -228,31 +202,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(create_admin_router(services), prefix="/api/admin")
     app.include_router(create_search_router(services), prefix="/api")
-
-    @app.get(
-        "/healthz",
-        response_model=Health,
-        responses={503: {"model": Health, "description": "The database is unavailable"}},
-        tags=["health"],
-        summary="Database, index and embedder status",
-    )
-    async def healthz(response: Response) -> Health:
-        report, status_code = await health(services)
-        response.status_code = status_code
-        return report
-
-    @app.get("/admin", include_in_schema=False)
-    async def admin_page() -> FileResponse:
-        return FileResponse(STATIC_DIR / "admin.html", media_type="text/html")
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/admin")
-
-    @app.get("/favicon.ico", include_in_schema=False)
-    async def favicon() -> FileResponse:
-        return FileResponse(STATIC_DIR / "favicon.svg", media_type="image/svg+xml")
-
-    app.mount("/admin/static", StaticFiles(directory=STATIC_DIR), name="admin-static")
+    add_health_route(app, services)
+    _add_page_routes(app)
     install_offline_docs(app, favicon_url=FAVICON_URL)
     return app

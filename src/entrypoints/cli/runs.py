@@ -1,4 +1,4 @@
-"""``enrich runs`` and the run summary that ``enrich tag`` prints when it has something to say."""
+"""``enrich runs``, and the progress bars and run summary of ``enrich tag``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ import click
 from enrichment_core.runs import TagRunRecord, job_summary
 from enrichment_core.tag_runs import RunHooks, RunResult
 from enrichment_core.usage import format_cost
+from enrichment_entrypoints import wiring
+from enrichment_entrypoints.cli.group import state
 
 
 class ProgressBars:
@@ -157,9 +159,7 @@ def format_runs_table(runs: list[TagRunRecord]) -> str:
 @click.pass_context
 def runs(ctx: click.Context, limit: int, as_json: bool) -> None:
     """List recent tagging runs: counts, tokens and estimated cost; open batch jobs."""
-    from enrichment_entrypoints import wiring
-
-    with wiring.Services(ctx.obj.settings) as services:
+    with wiring.Services(state(ctx).settings) as services:
         store = services.run_store
         records = store.list_runs(limit=limit)
         open_jobs = store.open_jobs()
