@@ -135,9 +135,9 @@ def test_admin_adds_an_expert_sees_the_spinner_then_tags_and_finds_it(
     expect(page.locator("#page-info")).to_have_text("1–20 of 24")
 
     _add(page, username="seed00", bio="Someone else.")
-    expect(page.locator("#add-error")).to_contain_text("That username is taken")
+    expect(page.locator("#add-error")).to_contain_text("Check username: that username is taken")
     _add(page, username="bad_url", profile_url="ftp://nope")
-    expect(page.locator("#add-error")).to_have_text("Check profile url: must be an http(s) URL")
+    expect(page.locator("#add-error")).to_have_text("Check profile URL: must be an http(s) URL")
     expect(page.locator("#add-form [name=profile_url]")).to_have_attribute("aria-invalid", "true")
 
     _add(
@@ -167,7 +167,7 @@ def test_admin_adds_an_expert_sees_the_spinner_then_tags_and_finds_it(
 
     page.click("button.sort[data-sort=findability]")  # server-side sort, best first
     expect(page.locator("button.sort[data-sort=findability]")).to_have_text("Findability ▼")
-    scores = page.locator("#experts-body td.num").all_inner_texts()
+    scores = page.locator("#experts-body td.num .score-value").all_inner_texts()
     assert scores == sorted(scores, key=float, reverse=True)
     page.click("#next-page")
     expect(page.locator("#page-info")).to_have_text("21–25 of 25")

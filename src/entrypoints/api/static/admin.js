@@ -13,7 +13,18 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const table = { offset: 0, total: 0, sort: "id", order: "desc", state: "" };
+  const table = { offset: 0, total: 0, sort: "id", order: "desc", state: "", filter: "", filterLabel: "" };
+  const searchState = { offset: 0, k: 10, params: null };
+  const FIELD_LABELS = {
+    username: "username",
+    first_name: "first name",
+    last_name: "last name",
+    job_title: "job title",
+    company: "company",
+    hourly_rate: "hourly rate",
+    profile_url: "profile URL",
+    bio: "bio",
+  };
 
   // --- DOM helpers (text only) --------------------------------------------------------------
 
@@ -23,6 +34,7 @@
     if (opts.className) node.className = opts.className;
     if (opts.text !== undefined && opts.text !== null) node.textContent = String(opts.text);
     if (opts.title) node.setAttribute("title", String(opts.title));
+    if (opts.label) node.dataset.label = opts.label;
     for (const child of children || []) {
       if (child) node.appendChild(child);
     }
@@ -37,6 +49,12 @@
   function tagList(tags) {
     const list = el("ul", { className: "tags" });
     for (const tag of tags || []) list.appendChild(el("li", { className: "tag", text: tag }));
+    return list;
+  }
+
+  function adviceList(tips) {
+    const list = el("ul", { className: "advice" });
+    for (const tip of tips || []) list.appendChild(el("li", { text: tip.advice }));
     return list;
   }
 
@@ -125,7 +143,7 @@
     }
     show($("key-message"), "");
     setSignedIn(true);
-    await loadExperts();
+    await Promise.all([loadExperts(), loadInsights()]);
   }
 
   // When an admin call is refused for its key, go back to the sign-in form; true if it was.
@@ -140,12 +158,54 @@
   function formBody(form) {
     const body = {};
     for (const input of form.querySelectorAll("input, textarea")) {
-      input.removeAttribute("aria-invalid");
       const value = input.value.trim();
       if (!value) continue;
       body[input.name] = input.name === "hourly_rate" ? Number(value) : value;
     }
     return body;
+  }
+
+  // Every problem of the form at once (the same rules as the server), as [field, message] pairs.
+  function formProblems(form) {
+    const problems = [];
+    const value = (name) => form.elements.namedItem(name).value.trim();
+    const username = value("username");
+    if (!username) problems.push(["username", "enter a username"]);
+    else if (/[\s/\\?#%]/.test(username)) problems.push(["username", "must not contain spaces or any of / \\ ? # %"]);
+    const rate = value("hourly_rate");
+    const rateInput = form.elements.namedItem("hourly_rate");
+    if (rateInput.validity.badInput || (rate && !Number.isFinite(Number(rate)))) {
+      problems.push(["hourly_rate", "must be a number"]);
+    } else if (rate && Number(rate) < 0) {
+      problems.push(["hourly_rate", "must be zero or a positive number"]);
+    } else if (rate && Number(rate) > 100000) {
+      problems.push(["hourly_rate", "must be at most 100000"]);
+    }
+    const url = value("profile_url");
+    if (url && !/^https?:\/\/[^\s/]+/i.test(url)) problems.push(["profile_url", "must be an http(s) URL"]);
+    return problems;
+  }
+
+  function clearProblems(form) {
+    for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+    show($("add-error"), "");
+  }
+
+  function showProblems(form, problems) {
+    const box = $("add-error");
+    const list = el("ul", { className: "problems" });
+    let first = null;
+    for (const [field, message] of problems) {
+      list.appendChild(el("li", { text: "Check " + (FIELD_LABELS[field] || field.replace(/_/g, " ")) + ": " + message }));
+      const input = form.elements.namedItem(field);
+      if (input) {
+        input.setAttribute("aria-invalid", "true");
+        first = first || input;
+      }
+    }
+    box.replaceChildren(list);
+    box.hidden = false;
+    if (first) first.focus();
   }
 
   function renderAddResult(expert) {
@@ -159,6 +219,12 @@
     if (expert.tagging === "tagged") {
       box.appendChild(el("p", { className: "muted", text: "Tags by " + expert.tagged_by + ":" }));
       box.appendChild(tagList(expert.tags));
+      box.appendChild(
+        el("p", {
+          className: "notice",
+          text: "Search will include this expert after the next `enrich ingest` (the index is rebuilt only then).",
+        }),
+      );
     } else if (expert.tagging === "retry_scheduled") {
       box.appendChild(
         el("p", {
@@ -167,10 +233,17 @@
         }),
       );
       if (expert.tagging_error) box.appendChild(el("p", { className: "muted small", text: expert.tagging_error }));
+      box.appendChild(
+        el("p", { className: "notice", text: "Once tagged, search will include it after the next `enrich ingest`." }),
+      );
     } else {
       box.appendChild(
         el("p", { className: "muted", text: "No bio, so no tags: the expert is scored but not searchable." }),
       );
+    }
+    if (expert.findability_advice && expert.findability_advice.length) {
+      box.appendChild(el("p", { className: "muted small", text: "To raise its findability:" }));
+      box.appendChild(adviceList(expert.findability_advice));
     }
     box.hidden = false;
   }
@@ -178,16 +251,14 @@
   async function addExpert(event) {
     event.preventDefault();
     const form = $("add-form");
-    const body = formBody(form);
-    show($("add-error"), "");
+    clearProblems(form);
     $("add-result").hidden = true;
-    if (!body.username) {
-      const input = form.elements.namedItem("username");
-      input.setAttribute("aria-invalid", "true");
-      input.focus();
-      show($("add-error"), "Enter a username.");
+    const problems = formProblems(form);
+    if (problems.length) {
+      showProblems(form, problems);
       return;
     }
+    const body = formBody(form);
     $("add-spinner-text").textContent = body.bio ? "Generating tags..." : "Saving...";
     $("add-spinner").hidden = false;
     $("add-submit").disabled = true;
@@ -196,23 +267,19 @@
       renderAddResult(expert);
       form.reset();
       table.offset = 0;
-      await loadExperts();
+      await Promise.all([loadExperts(), loadInsights()]);
     } catch (error) {
       if (handleKeyError(error)) return;
-      let message = error.message;
-      if (error.status === 409) message = "That username is taken: " + error.message + ".";
-      if (error.status === 422 && error.field) {
+      if (error.status === 409) {
+        showProblems(form, [["username", "that username is taken (" + error.message + ")"]]);
+      } else if (error.status === 422 && error.field) {
         const reason = error.message.startsWith(error.field + ": ")
           ? error.message.slice(error.field.length + 2)
           : error.message;
-        message = "Check " + error.field.replace(/_/g, " ") + ": " + reason;
-        const input = form.elements.namedItem(error.field);
-        if (input) {
-          input.setAttribute("aria-invalid", "true");
-          input.focus();
-        }
+        showProblems(form, [[error.field, reason]]);
+      } else {
+        show($("add-error"), error.message);
       }
-      show($("add-error"), message);
     } finally {
       $("add-spinner").hidden = true;
       $("add-submit").disabled = false;
@@ -222,23 +289,39 @@
   // --- experts table ------------------------------------------------------------------------
 
   function expertRow(expert) {
-    const who = el("td", {}, [
+    const who = el("td", { className: "who", label: "Expert" }, [
       el("div", { className: "name", text: expert.name }),
       el("div", { className: "muted small", text: "@" + expert.username }),
     ]);
     const state = STATE_LABELS[expert.tagging_state] || expert.tagging_state;
     return el("tr", {}, [
       who,
-      el("td", { className: "profile" }, [
+      el("td", { className: "profile", label: "Profile" }, [
         expert.job_title ? el("div", { text: expert.job_title }) : null,
         expert.bio ? el("div", { className: "muted small bio", text: excerpt(expert.bio, 140) }) : null,
       ]),
-      el("td", {}, [expert.tags ? tagList(expert.tags) : el("span", { className: "muted", text: "–" })]),
-      el("td", { className: "num", text: formatScore(expert.findability_score) }),
-      el("td", {}, [el("span", { className: "badge state-" + expert.tagging_state, text: state })]),
-      el("td", { className: "small", text: expert.tagged_by || "" }),
-      el("td", { className: "small error-cell", text: expert.tagging_error || "", title: expert.tagging_error }),
+      el("td", { label: "Tags" }, [expert.tags ? tagList(expert.tags) : el("span", { className: "muted", text: "–" })]),
+      findabilityCell(expert),
+      el("td", { label: "State" }, [el("span", { className: "badge state-" + expert.tagging_state, text: state })]),
+      el("td", { className: "small by-cell", text: expert.tagged_by || "", label: "Tagged by" }),
+      el("td", { className: "small error-cell", text: expert.tagging_error || "", title: expert.tagging_error, label: "Last error" }),
     ]);
+  }
+
+  function findabilityCell(expert) {
+    const cell = el("td", { className: "num score-cell", label: "Findability" }, [
+      el("span", { className: "score-value", text: formatScore(expert.findability_score) }),
+    ]);
+    const tips = expert.findability_advice || [];
+    if (tips.length) {
+      const gain = tips.reduce((sum, tip) => sum + tip.points, 0);
+      const details = el("details", { className: "advice-box" }, [
+        el("summary", { className: "small", text: "+" + Number(gain.toFixed(1)) + " possible" }),
+        adviceList(tips),
+      ]);
+      cell.appendChild(details);
+    }
+    return cell;
   }
 
   function renderSortButtons() {
@@ -258,6 +341,7 @@
       order: table.order,
     });
     if (table.state) params.set("state", table.state);
+    for (const [name, value] of new URLSearchParams(table.filter)) params.set(name, value);
     let page;
     try {
       page = await call("/api/admin/experts?" + params.toString(), { admin: true });
@@ -274,6 +358,10 @@
       rows.push(el("tr", {}, [empty]));
     }
     $("experts-body").replaceChildren(...rows);
+    $("table-filter").hidden = !table.filterLabel;
+    $("table-filter-text").textContent = table.filterLabel
+      ? "Showing " + page.total + " experts: " + table.filterLabel
+      : "";
     const first = page.total ? page.offset + 1 : 0;
     const last = Math.min(page.offset + page.items.length, page.total);
     $("page-info").textContent = first + "–" + last + " of " + page.total;
@@ -293,40 +381,174 @@
     loadExperts();
   }
 
+  // --- directory insights -------------------------------------------------------------------
+
+  // Show the experts a chart number counts: its filter is a query string of the list endpoint.
+  function filterTable(item, label) {
+    const params = new URLSearchParams(item.filter);
+    table.state = params.get("state") || "";
+    params.delete("state");
+    table.filter = params.toString();
+    table.filterLabel = label;
+    table.offset = 0;
+    $("state-filter").value = table.state;
+    loadExperts();
+    $("experts-section").scrollIntoView({ block: "start" });
+  }
+
+  function clearTableFilter() {
+    table.filter = "";
+    table.filterLabel = "";
+    table.state = "";
+    table.offset = 0;
+    $("state-filter").value = "";
+    loadExperts();
+  }
+
+  const STATE_TONES = { tagged: "tone-good", pending: "tone-accent", failed: "tone-bad", "no bio": "tone-muted" };
+
+  function renderInsights(data) {
+    $("insights-total").textContent =
+      data.total + " experts · " + data.distinct_tags + " distinct tags" +
+      (data.unscored ? " · " + data.unscored + " not scored yet" : "");
+    AdminCharts.histogram($("chart-histogram"), data.histogram, (bin) =>
+      filterTable(bin, "findability " + bin.label),
+    );
+    AdminCharts.bars(
+      $("chart-states"),
+      data.states.map((s) => Object.assign({}, s, { tone: STATE_TONES[s.label] || "" })),
+      (s) => filterTable(s, s.label),
+      { label: "Tagging states", total: Math.max(1, data.total), noun: (s) => s.label + " experts" },
+    );
+    AdminCharts.bars($("chart-tags"), data.top_tags, (t) => filterTable(t, "tag “" + t.label + "”"), {
+      label: "Most common tags",
+      noun: (t) => "experts tagged " + t.label,
+      empty: "No tags yet: run `enrich tag`.",
+    });
+    AdminCharts.bars(
+      $("chart-gaps"),
+      data.missing_fields.map((g) => Object.assign({}, g, { label: g.label + (g.points ? " (+" + g.points + ")" : "") })),
+      (g) => filterTable(g, "missing " + g.label.replace(/ \(.*\)$/, "")),
+      { label: "Missing profile fields", total: Math.max(1, data.total), noun: (g) => "experts missing " + g.label },
+    );
+  }
+
+  async function loadInsights() {
+    try {
+      const data = await call("/api/admin/insights", { admin: true });
+      show($("insights-message"), "");
+      renderInsights(data);
+    } catch (error) {
+      if (!handleKeyError(error)) show($("insights-message"), error.message);
+    }
+  }
+
+  async function loadIndexStatus() {
+    const line = $("index-status");
+    try {
+      const health = await call("/healthz");
+      const index = health.index || {};
+      if (index.loaded) {
+        const built = new Date(index.built_at);
+        line.textContent =
+          "Search index: " + index.count + " experts, built " +
+          built.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+        line.title = "Built " + index.built_at + " with " + index.embedder_model;
+      } else {
+        line.textContent = "No search index yet: run `enrich ingest`.";
+      }
+    } catch (error) {
+      line.textContent = "Search index status unavailable.";
+    }
+  }
+
   // --- search -------------------------------------------------------------------------------
+
+  function hitTags(hit) {
+    const matched = new Set(hit.matched_tags || []);
+    const list = el("ul", { className: "tags" });
+    for (const tag of hit.tags || []) {
+      const item = el("li", { className: matched.has(tag) ? "tag matched" : "tag", text: tag });
+      if (matched.has(tag)) item.setAttribute("title", "matches the query");
+      list.appendChild(item);
+    }
+    return list;
+  }
 
   function hitItem(hit) {
     const title = [hit.job_title, hit.company].filter(Boolean).join(" · ");
-    return el("li", { className: "hit" }, [
+    const facts = ["Findability " + formatScore(hit.findability_score)];
+    if (hit.hourly_rate !== null && hit.hourly_rate !== undefined) facts.push("$" + hit.hourly_rate + "/h");
+    const item = el("li", { className: "hit" }, [
       el("div", { className: "hit-head" }, [
         el("span", { className: "name", text: hit.name }),
         el("span", { className: "muted small", text: " @" + hit.username }),
         el("span", { className: "score-pill", text: "match " + hit.score.toFixed(2) }),
       ]),
       title ? el("div", { className: "small", text: title }) : null,
-      tagList(hit.tags),
-      el("div", { className: "muted small", text: "Findability " + formatScore(hit.findability_score) }),
+      hitTags(hit),
+      hit.evidence ? el("blockquote", { className: "evidence small", text: hit.evidence }) : null,
+      el("div", { className: "muted small", text: facts.join(" · ") }),
     ]);
+    item.value = hit.rank;
+    return item;
+  }
+
+  function searchParams() {
+    const params = new URLSearchParams({ q: $("search-q").value.trim(), k: $("search-k").value });
+    const rate = $("search-max-rate").value.trim();
+    if (rate) params.set("max_rate", rate);
+    const tags = $("search-tags").value.split(",").map((t) => t.trim()).filter(Boolean);
+    for (const tag of tags) params.append("tag", tag);
+    if (tags.length > 1) params.set("tag_mode", $("search-tag-mode").value);
+    const min = $("search-min-findability").value.trim();
+    if (min) params.set("min_findability", min);
+    if ($("search-has-url").checked) params.set("has_profile_url", "true");
+    return params;
+  }
+
+  async function fetchSearch() {
+    const message = $("search-message");
+    const params = new URLSearchParams(searchState.params);
+    params.set("offset", String(searchState.offset));
+    show(message, "Searching...");
+    try {
+      const results = await call("/api/search?" + params.toString());
+      const count = results.hits.length;
+      show(message, count ? "" : results.total ? "No more experts." : "No experts pass these filters.");
+      const first = results.offset + 1;
+      show(
+        $("search-total"),
+        count ? "Experts " + first + "–" + (results.offset + count) + " of " + results.total + " candidates" : "",
+      );
+      $("search-results").replaceChildren(...results.hits.map(hitItem));
+      $("search-pager").hidden = results.total <= results.k;
+      $("search-prev").disabled = results.offset === 0;
+      $("search-next").disabled = results.offset + results.k >= results.total;
+    } catch (error) {
+      show(message, error.message);
+      $("search-pager").hidden = true;
+    }
   }
 
   async function runSearch(event) {
     event.preventDefault();
-    const q = $("search-q").value.trim();
-    const message = $("search-message");
     $("search-results").replaceChildren();
-    if (!q) {
-      show(message, "Type what the client needs, e.g. “R&D tax credits for a startup”.");
+    show($("search-total"), "");
+    if (!$("search-q").value.trim()) {
+      show($("search-message"), "Type what the client needs, e.g. “R&D tax credits for a startup”.");
       return;
     }
-    show(message, "Searching...");
-    const params = new URLSearchParams({ q: q, k: $("search-k").value });
-    try {
-      const results = await call("/api/search?" + params.toString());
-      show(message, results.hits.length ? "" : "No experts found.");
-      $("search-results").replaceChildren(...results.hits.map(hitItem));
-    } catch (error) {
-      show(message, error.message);
-    }
+    searchState.params = searchParams();
+    searchState.k = Number($("search-k").value);
+    searchState.offset = 0;
+    await fetchSearch();
+  }
+
+  function pageSearch(step) {
+    if (!searchState.params) return;
+    searchState.offset = Math.max(0, searchState.offset + step * searchState.k);
+    fetchSearch();
   }
 
   // --- start --------------------------------------------------------------------------------
@@ -345,9 +567,14 @@
     $("sign-out").addEventListener("click", () => signOut(""));
     $("add-form").addEventListener("submit", addExpert);
     $("search-form").addEventListener("submit", runSearch);
-    $("refresh").addEventListener("click", () => loadExperts());
+    $("refresh").addEventListener("click", () => Promise.all([loadExperts(), loadInsights(), loadIndexStatus()]));
+    $("clear-filter").addEventListener("click", clearTableFilter);
+    $("search-prev").addEventListener("click", () => pageSearch(-1));
+    $("search-next").addEventListener("click", () => pageSearch(1));
     $("state-filter").addEventListener("change", (event) => {
       table.state = event.target.value;
+      table.filter = "";
+      table.filterLabel = "";
       table.offset = 0;
       loadExperts();
     });
@@ -359,6 +586,7 @@
       table.offset += PAGE_SIZE;
       loadExperts();
     });
+    loadIndexStatus();
     const saved = sessionStorage.getItem(KEY_STORAGE);
     if (saved) {
       signIn(saved);
