@@ -131,6 +131,7 @@ class Services:
         self._index = index
         self._vector_cache = vector_cache
         self._run_store: RunStore | None = None
+        self._repo_given = repo is not None
         self._batch_tagger: GeminiBatchTagger | None = None
         self.tagger_kind: TaggerChoice = tagger_choice or self.settings.resolved_tagger()
         self.embedder_kind: EmbedderChoice = embedder_choice or self.settings.embedder
@@ -201,10 +202,18 @@ class Services:
     def run_store(self) -> RunStore:
         """Tag-run records and batch jobs, beside the experts."""
         if self._run_store is None:
-            store = build_run_store(self.settings, self.repo)
-            if store.engine is not getattr(self.repo, "engine", None):
-                self._owned.append(_Owned(store.engine.dispose))
-            self._run_store = store
+            engine = getattr(self.repo, "engine", None)
+            if self._repo_given and engine is None:
+                # A repository passed in that is not SQL (tests, an in-memory service): keep the
+                # run records beside it in memory rather than open the configured database.
+                from enrichment_adapters.memory_runs import InMemoryRunStore
+
+                self._run_store = InMemoryRunStore()
+            else:
+                store = build_run_store(self.settings, self.repo)
+                if store.engine is not engine:
+                    self._owned.append(_Owned(store.engine.dispose))
+                self._run_store = store
         return self._run_store
 
     @property

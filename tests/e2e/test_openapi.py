@@ -36,6 +36,7 @@ API_ROUTES = {
     ("GET", "/api/admin/experts"),
     ("GET", "/api/admin/experts/{username}"),
     ("GET", "/api/admin/insights"),
+    ("GET", "/api/admin/runs"),
     ("GET", "/api/search"),
     ("GET", "/healthz"),
 }

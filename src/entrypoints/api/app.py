@@ -112,6 +112,7 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
         retry_timeout_s=container.retry_timeout_s,
         retry_delay_s=retry_delay_s,
         explanations=container.vector_cache,
+        runs=container.run_store,
     )
 
 

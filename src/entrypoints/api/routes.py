@@ -28,6 +28,7 @@ from enrichment_core.search import DEFAULT_K, MAX_K, MAX_OFFSET, MAX_QUERY_CHARS
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
 from enrichment_entrypoints.api.insights import Insights
+from enrichment_entrypoints.api.runs import add_runs_route
 from enrichment_entrypoints.api.schemas import (
     MAX_PAGE,
     ExpertCreate,
@@ -184,6 +185,7 @@ def create_admin_router(services: ApiServices, *, require_admin_key: bool = True
         response_model=Insights,
         summary="Directory insights: findability histogram, tagging states, tags, missing fields",
     )
+    add_runs_route(router, services)
     router.add_api_route(
         "/experts/{username}",
         get_expert,

@@ -23,6 +23,7 @@ from enrichment_core.errors import EnrichmentError
 from enrichment_core.intake import DEFAULT_INTAKE_TIMEOUT_S, DEFAULT_RETRY_TIMEOUT_S, retry_tagging
 from enrichment_core.offload import off_thread
 from enrichment_core.ports import Embedder, ExpertRepo, SearchIndex, TagGenerator, VectorCache
+from enrichment_core.runs import RunStore
 from enrichment_entrypoints.api.errors import translate
 
 log = logging.getLogger("enrichment_entrypoints.api")
@@ -46,6 +47,7 @@ class ApiServices:
     retry_timeout_s: float = DEFAULT_RETRY_TIMEOUT_S
     retry_delay_s: float = 1.0
     explanations: VectorCache | None = None  # the ingest's vector cache: why each hit matched
+    runs: RunStore | None = None  # tag-run records for GET /runs (none: the route is absent)
 
     def admin_secret(self) -> str | None:
         key = self.admin_key
