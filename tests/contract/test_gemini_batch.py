@@ -102,10 +102,16 @@ def test_a_large_job_travels_as_a_jsonl_file_with_the_same_requests(fake: FakeGe
         uploaded = next(f for f in fake.batches.files.values() if f.display_name == "file-job")
         lines = [json.loads(line) for line in bytes(uploaded.data).decode().splitlines()]
         assert [line["key"] for line in lines] == ["0", "1", "2", "3"]
-        assert lines[1]["request"] == batch.rest_request(VET)
         wait_until_done(batch, name)
         results = {r.key: r for r in batch.job_results(name)}
     assert normalize_tags(results["1"].tags or ()) == online_tags(fake, VET)
+    with GeminiBatchTagger(api_key="test-key", base_url=fake.base_url) as inline:
+        inline.create_job("inline-job", items(REQUESTS))
+    sent = fake.last_request(BATCH_CREATE).body["batch"]["inputConfig"]["requests"]["requests"]
+    # each JSONL line is exactly what the SDK itself sends inline for the same request
+    assert [line["request"] for line in lines] == [
+        {k: v for k, v in item["request"].items() if k != "model"} for item in sent
+    ]
 
 
 def test_per_request_errors_and_invalid_answers_are_tagging_errors(
