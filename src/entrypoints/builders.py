@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from enrichment_adapters.gemini.batch import GeminiBatchTagger
     from enrichment_adapters.gemini.embedder import GeminiEmbedder
     from enrichment_adapters.gemini.tagger import GeminiTagGenerator
+    from enrichment_adapters.query_batching import MicroBatchingEmbedder
     from enrichment_adapters.sql.repo import SqlExpertRepo
     from enrichment_adapters.sql.runs import SqlRunStore
     from enrichment_adapters.vector_index.cache import SqliteVectorCache
@@ -89,12 +90,16 @@ def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
     return LocalEmbedder(precision=settings.local_precision)
 
 
-def build_query_batcher(embedder: Embedder) -> Embedder:
+def build_query_batcher(embedder: Embedder) -> MicroBatchingEmbedder | None:
     """``embedder`` behind a micro-batching queue when it can embed several queries in one call
-    (the server's concurrent searches then share forward passes); otherwise ``embedder``."""
-    from enrichment_adapters.query_batching import batching_queries
+    (the server's concurrent searches then share forward passes); None when it cannot. The
+    batcher owns a worker thread: whoever builds it closes it."""
+    from enrichment_adapters.query_batching import MicroBatchingEmbedder, batching_queries
 
-    return batching_queries(embedder)
+    batcher = batching_queries(embedder)
+    if isinstance(batcher, MicroBatchingEmbedder) and batcher is not embedder:
+        return batcher
+    return None
 
 
 def build_index(settings: Settings) -> FaissVectorIndex:

@@ -178,10 +178,11 @@ class Services:
         """``embedder`` for concurrent searches: queries arriving together share a forward pass."""
         if self._query_embedder is None:
             batcher = build_query_batcher(self.embedder)
-            close: Callable[[], None] | None = getattr(batcher, "close", None)
-            if batcher is not self.embedder and close is not None:
-                self._owned.append(_Owned(close))  # its worker thread
-            self._query_embedder = batcher
+            if batcher is None:
+                self._query_embedder = self.embedder
+            else:
+                self._owned.append(_Owned(batcher.close))  # its worker thread
+                self._query_embedder = batcher
         return self._query_embedder
 
     @property

@@ -26,10 +26,10 @@ REAL_KEY = os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
 REQUESTS = [TAX_LAWYER, VET, INJECTION, HOSTILE_HTML]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(batch_pending_s=0.05, batch_running_s=0.1) as server:
-        yield server
+FAKE_GEMINI = {
+    "batch_pending_s": 0.05,
+    "batch_running_s": 0.1,
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture

@@ -14,11 +14,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
@@ -34,10 +31,10 @@ TOPICS = [
 ]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(batch_pending_s=1.5, batch_running_s=1.0) as server:
-        yield server
+FAKE_GEMINI = {
+    "batch_pending_s": 1.5,
+    "batch_running_s": 1.0,
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 def seed(path: Path) -> str:

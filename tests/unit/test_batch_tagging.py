@@ -5,7 +5,7 @@ and leaves experts of open jobs alone on the online path."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import anyio
@@ -55,10 +55,10 @@ def directory() -> list[Expert]:
     return [*experts, new_expert(username="nobio", job_title="Consultant")]
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(batch_pending_s=0.05, batch_running_s=0.1) as server:
-        yield server
+FAKE_GEMINI = {
+    "batch_pending_s": 0.05,
+    "batch_running_s": 0.1,
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 class Setup:

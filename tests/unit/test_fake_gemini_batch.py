@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,10 +25,11 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeGemini]:
-    with FakeGemini(batch_pending_s=10, batch_running_s=100, batch_token_limit=5_000) as server:
-        yield server
+FAKE_GEMINI = {
+    "batch_pending_s": 10,
+    "batch_running_s": 100,
+    "batch_token_limit": 5_000,
+}  # the shared fixtures `fake` / `fake_gemini_server` (conftest)
 
 
 @pytest.fixture

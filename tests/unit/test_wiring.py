@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +88,23 @@ def test_only_a_local_model_built_here_is_worth_warming_up(
         settings(tmp_path, tagger=tagger), tagger=ScriptedTagger() if given else None
     )
     assert services.uses_local_model("tagger") is warm
+
+
+def test_a_query_batcher_built_here_is_closed_with_the_container(tmp_path: Path) -> None:
+    from enrichment_adapters.query_batching import MicroBatchingEmbedder
+    from enrichment_core.ports import Vectors
+    from tests.support.fake_embedder import HashingEmbedder
+
+    class BatchingHashes(HashingEmbedder):
+        def embed_queries(self, texts: Sequence[str]) -> Vectors:
+            return self.embed_documents(texts)
+
+    plain = HashingEmbedder()
+    with Services(settings(tmp_path), embedder=plain) as services:
+        assert services.query_embedder is plain  # nothing to batch: the embedder itself
+    with Services(settings(tmp_path), embedder=BatchingHashes()) as services:
+        batcher = services.query_embedder
+        assert isinstance(batcher, MicroBatchingEmbedder)
+        assert batcher.embed_query("tax law").shape == (plain.dimension,)
+    assert batcher.stats().passes >= 1
+    assert batcher._worker is None or not batcher._worker.is_alive()  # closed with the container
