@@ -11,18 +11,30 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from enum import StrEnum
 
 from enrichment_core.experts import Expert, TaggingState
 from enrichment_core.findability import BIO_POINTS, RATE_POINTS, TITLE_POINTS, URL_POINTS
 from enrichment_core.ports import ExpertRepo
 
-# Profile fields whose absence the insights count, with the findability points each one is worth.
+
+class GapField(StrEnum):
+    """A profile field whose absence the insights count and the ``missing`` listing filter knows."""
+
+    BIO = "bio"
+    PROFILE_URL = "profile_url"
+    JOB_TITLE = "job_title"
+    HOURLY_RATE = "hourly_rate"
+    COMPANY = "company"
+
+
+# Each gap field with the findability points it is worth (one entry per ``GapField``).
 GAP_FIELDS: dict[str, float] = {
-    "bio": BIO_POINTS,
-    "profile_url": URL_POINTS,
-    "job_title": TITLE_POINTS,
-    "hourly_rate": RATE_POINTS,
-    "company": 0.0,
+    GapField.BIO: BIO_POINTS,
+    GapField.PROFILE_URL: URL_POINTS,
+    GapField.JOB_TITLE: TITLE_POINTS,
+    GapField.HOURLY_RATE: RATE_POINTS,
+    GapField.COMPANY: 0.0,
 }
 GAP_LABELS: dict[str, str] = {
     "bio": "bio",

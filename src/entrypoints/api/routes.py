@@ -21,7 +21,7 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request, Respons
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.experts import MAX_HOURLY_RATE
 from enrichment_core.filters import MAX_FILTER_TAGS, SearchFilters, TagMode
-from enrichment_core.insights import directory_insights
+from enrichment_core.insights import GapField, directory_insights
 from enrichment_core.intake import intake_expert
 from enrichment_core.ports import ExpertSort, SortOrder, StateFilter
 from enrichment_core.search import DEFAULT_K, MAX_K, MAX_OFFSET, MAX_QUERY_CHARS, search_page
@@ -35,7 +35,6 @@ from enrichment_entrypoints.api.schemas import (
     ExpertCreated,
     ExpertPage,
     ExpertPublic,
-    GapField,
     SearchResults,
 )
 from enrichment_entrypoints.api.services import (

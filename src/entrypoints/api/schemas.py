@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -143,16 +142,6 @@ class ExpertPage(BaseModel):
     total: int = Field(description="Experts matching the filter, across all pages.")
     offset: int
     limit: int
-
-
-class GapField(StrEnum):
-    """Profile fields the ``missing`` filter knows (``enrichment_core.insights.GAP_FIELDS``)."""
-
-    BIO = "bio"
-    PROFILE_URL = "profile_url"
-    JOB_TITLE = "job_title"
-    HOURLY_RATE = "hourly_rate"
-    COMPANY = "company"
 
 
 class SearchHitPublic(BaseModel):
