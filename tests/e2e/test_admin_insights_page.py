@@ -181,7 +181,8 @@ def test_the_page_has_a_favicon(page: Any, live: tuple[AppParts, LiveServer]) ->
     page.goto(f"{server.url}/admin")
     href = page.locator("link[rel=icon]").get_attribute("href")
     answer = page.request.get(server.url + href)
-    assert answer.status == 200 and answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.status == 200
+    assert answer.headers["content-type"].startswith("image/svg+xml")
     assert page.request.get(server.url + "/favicon.ico").status == 200
 
 
@@ -199,7 +200,8 @@ def test_at_420_px_nothing_scrolls_sideways(page: Any, live: tuple[AppParts, Liv
     assert scroll_width_overflow(page) == 0
     for selector in ("#insights-section", "#search-section", "#experts-section", "#add-section"):
         box = page.locator(selector).bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 420, selector
+        assert box["x"] >= 0, selector
+        assert box["x"] + box["width"] <= 420, selector
     cell = page.locator("#experts-body tr").first.locator("td.score-cell")
     expect(cell).to_be_visible()  # rows become cards: every field still shown, labelled
     assert (
