@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -42,6 +43,7 @@ class InMemoryExpertRepo:
     def __init__(self, experts: Sequence[Expert] = ()) -> None:
         self._lock = threading.Lock()
         self._by_id: dict[int, Expert] = {}
+        self._claims: dict[int, tuple[str, float]] = {}  # expert id -> (owner, until)
         self._next_id = 1
         for expert in experts:
             self.add(expert)
@@ -113,7 +115,52 @@ class InMemoryExpertRepo:
                 findability_score=findability_score,
                 tagging_error=None,
             )
+            self._claims.pop(expert_id, None)
             return True
+
+    def claim_untagged(
+        self, owner: str, *, limit: int, ttl_s: float, among: Sequence[int] | None = None
+    ) -> list[Expert]:
+        wanted = None if among is None else set(among)
+        with self._lock:
+            now = time.time()
+            free = [
+                e
+                for i, e in sorted(self._by_id.items())
+                if e.tags is None
+                and e.has_bio
+                and self._claims.get(i, ("", 0.0))[1] <= now
+                and (wanted is None or i in wanted)
+            ][: max(0, limit)]
+            for e in free:
+                self._claims[e.id or 0] = (owner, now + ttl_s)
+            return free
+
+    def renew_claims(self, owner: str, *, ttl_s: float) -> int:
+        with self._lock:
+            now = time.time()
+            mine = [i for i, (who, until) in self._claims.items() if who == owner and until > now]
+            for expert_id in mine:
+                self._claims[expert_id] = (owner, now + ttl_s)
+            return len(mine)
+
+    def claim_owners(self) -> list[str]:
+        with self._lock:
+            now = time.time()
+            return sorted({who for who, until in self._claims.values() if until > now})
+
+    def release_claims(self, owner: str, *, expert_ids: Sequence[int] | None = None) -> int:
+        with self._lock:
+            now = time.time()
+            wanted = set(self._claims) if expert_ids is None else set(expert_ids)
+            mine = [
+                i
+                for i, (who, until) in self._claims.items()
+                if who == owner and until > now and i in wanted
+            ]
+            for expert_id in mine:
+                del self._claims[expert_id]
+            return len(mine)
 
     def record_tagging_failure(
         self, expert_id: int, *, error: str, findability_score: float | None = None

@@ -73,3 +73,19 @@ class AsyncExpertRepo:
 
     async def save_scores(self, scores: Mapping[int, float]) -> int:
         return await off_thread(self.sync.save_scores, scores)
+
+    async def claim_untagged(
+        self, owner: str, *, limit: int, ttl_s: float, among: Sequence[int] | None = None
+    ) -> list[Expert]:
+        return await off_thread(
+            self.sync.claim_untagged, owner, limit=limit, ttl_s=ttl_s, among=among
+        )
+
+    async def renew_claims(self, owner: str, *, ttl_s: float) -> int:
+        return await off_thread(self.sync.renew_claims, owner, ttl_s=ttl_s)
+
+    async def claim_owners(self) -> list[str]:
+        return await off_thread(self.sync.claim_owners)
+
+    async def release_claims(self, owner: str) -> int:
+        return await off_thread(self.sync.release_claims, owner)

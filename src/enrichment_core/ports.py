@@ -114,6 +114,26 @@ class ExpertRepo(Protocol):
         """Store findability scores by expert id in one transaction; returns rows updated."""
         ...
 
+    # Claims: how concurrent runs share the work (the rules: ``enrichment_core.claims``).
+    def claim_untagged(
+        self, owner: str, *, limit: int, ttl_s: float, among: Sequence[int] | None = None
+    ) -> list[Expert]:
+        """Atomically claim up to ``limit`` untagged experts with a bio (ids in ``among``, at
+        most 500, when given) that no live claim holds, for ``ttl_s`` seconds, by id."""
+        ...
+
+    def renew_claims(self, owner: str, *, ttl_s: float) -> int:
+        """Extend every live claim of ``owner`` to ``ttl_s`` from now; returns how many."""
+        ...
+
+    def release_claims(self, owner: str, *, expert_ids: Sequence[int] | None = None) -> int:
+        """End ``owner``'s claims (all, or only on ``expert_ids``); returns how many."""
+        ...
+
+    def claim_owners(self) -> list[str]:
+        """The owners of live claims (a run may release those of a run it knows is dead)."""
+        ...
+
     def page(
         self,
         *,

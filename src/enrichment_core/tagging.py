@@ -18,11 +18,12 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import anyio
 
+from enrichment_core.claims import ClaimedWork
 from enrichment_core.experts import Expert
 from enrichment_core.findability import rescore_all
 from enrichment_core.offload import AsyncExpertRepo, off_thread
@@ -81,6 +82,7 @@ class TaggingReport:
     failed: list[TaggingFailure] = field(default_factory=list)
     rate_limited: int = 0
     outage_waits: int = 0
+    left_to_others: int = 0  # experts another run (holding their claims) was tagging
     retries: int = 0
     scored: int = 0
     cancelled: bool = False
@@ -162,36 +164,32 @@ class _Run:
             self.report.already_tagged += 1
         self.on_progress(TagOutcome(expert, result.status.value, result.tags))
 
-    async def run(self, experts: Sequence[Expert], stop: anyio.Event | None) -> None:
-        send, receive = anyio.create_memory_object_stream[Expert](max_buffer_size=len(experts) or 1)
-        async with send:
-            for expert in experts:
-                send.send_nowait(expert)
+    async def run(self, work: ClaimedWork, workers: int, stop: anyio.Event | None) -> None:
+        """``workers`` tasks send the experts ``work`` claims until none is left (or ``stop``)."""
 
         async def worker() -> None:
-            async with receive.clone() as queue:
-                async for expert in queue:
-                    await self.process(expert)
+            while (expert := await work.next()) is not None:
+                await self.process(expert)
 
-        with receive:
-            async with anyio.create_task_group() as outer:
-                self._scope = outer.cancel_scope
+        async with anyio.create_task_group() as outer:
+            self._scope = outer.cancel_scope
 
-                async def work_then_finish() -> None:
-                    async with anyio.create_task_group() as workers:
-                        for _ in range(min(self.options.concurrency, max(1, len(experts)))):
-                            workers.start_soon(worker)
-                    outer.cancel_scope.cancel()
+            async def work_then_finish() -> None:
+                async with anyio.create_task_group() as group:
+                    for _ in range(workers):
+                        group.start_soon(worker)
+                outer.cancel_scope.cancel()
 
-                async def watch_stop() -> None:
-                    if stop is None:
-                        return
-                    await stop.wait()
-                    self.report.cancelled = True
-                    outer.cancel_scope.cancel()  # in-flight calls end; a started write completes
+            async def watch_stop() -> None:
+                if stop is None:
+                    return
+                await stop.wait()
+                self.report.cancelled = True
+                outer.cancel_scope.cancel()  # in-flight calls end; a started write completes
 
-                outer.start_soon(work_then_finish)
-                outer.start_soon(watch_stop)
+            outer.start_soon(work_then_finish)
+            outer.start_soon(watch_stop)
+            outer.start_soon(work.keep_alive)
 
 
 async def tag_untagged_experts(
@@ -222,37 +220,42 @@ async def tag_untagged_experts(
     options = options or TaggingOptions()
     started = clock()
     report = TaggingReport(tagger=tagger.name)
+    untagged = await _selected(repo, report, select)
+    if on_start is not None:
+        on_start(len(untagged))
+    to_tag = _with_bio(untagged, report, on_progress)
+    async_repo = AsyncExpertRepo(repo)
+    candidates = [e.id for e in to_tag if e.id is not None]
+    work = ClaimedWork(async_repo, candidates, batch=options.concurrency, sleep=sleep)
+    run = _Run(async_repo, tagger, options, report, on_progress, on_notice=on_notice, clock=clock, sleep=sleep)  # fmt: skip
+    try:
+        if to_tag:
+            await work.take_over_dead_runs()
+            await run.run(work, min(options.concurrency, len(to_tag)), stop)
+    except BaseExceptionGroup as group:
+        # A failure that is not one expert's (the database went away): surface the first cause
+        # rather than a task-group wrapper. What was written stays written.
+        raise _first_leaf(group) from None
+    finally:
+        await work.release()
+        report.rate_limited, report.outage_waits = run.policy.waits()
+        report.left_to_others = max(0, len(to_tag) - work.claimed)
+    if not (report.cancelled or report.aborted):
+        report.scored = await off_thread(rescore_all, repo)
+    report.seconds = clock() - started
+    return report
+
+
+async def _selected(
+    repo: ExpertRepo, report: TaggingReport, select: Callable[[Expert], bool] | None
+) -> list[Expert]:
     untagged = await off_thread(repo.list_experts, tagged=False)
     if select is not None:
         kept = [expert for expert in untagged if select(expert)]
         report.excluded = len(untagged) - len(kept)
         untagged = kept
     report.untagged = len(untagged)
-    if on_start is not None:
-        on_start(len(untagged))
-    to_tag = _with_bio(untagged, report, on_progress)
-    run = _Run(
-        AsyncExpertRepo(repo),
-        tagger,
-        options,
-        report,
-        on_progress,
-        on_notice=on_notice,
-        clock=clock,
-        sleep=sleep,
-    )
-    try:
-        await run.run(to_tag, stop)
-    except BaseExceptionGroup as group:
-        # A failure that is not one expert's (the database went away): surface the first cause
-        # rather than a task-group wrapper. What was written stays written.
-        raise _first_leaf(group) from None
-    finally:
-        report.rate_limited, report.outage_waits = run.policy.waits()
-    if not (report.cancelled or report.aborted):
-        report.scored = await off_thread(rescore_all, repo)
-    report.seconds = clock() - started
-    return report
+    return untagged
 
 
 def _with_bio(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
@@ -216,3 +218,85 @@ class ExpertRepoContract:
         assert stored is not None
         assert stored.username == "Łukasz"
         assert stored.bio == "first"
+
+    # --- claims (issue 10, item 4) -----------------------------------------------------------
+
+    def _directory(self, repo: ExpertRepo, count: int = 6) -> list[Expert]:
+        stored = [repo.add(expert(f"u{i:02d}", bio=f"bio {i}")) for i in range(count)]
+        repo.add(expert("nobio"))
+        return stored
+
+    def test_claims_split_the_untagged_experts_with_a_bio_between_owners(
+        self, repo: ExpertRepo
+    ) -> None:
+        stored = self._directory(repo)
+        first = repo.claim_untagged("run-a", limit=4, ttl_s=60)
+        second = repo.claim_untagged("run-b", limit=4, ttl_s=60)
+        assert [e.username for e in first] == ["u00", "u01", "u02", "u03"]
+        assert [e.username for e in second] == ["u04", "u05"]
+        assert repo.claim_untagged("run-c", limit=4, ttl_s=60) == []
+        assert {e.id for e in first} | {e.id for e in second} == {e.id for e in stored}
+
+    def test_tagged_experts_are_never_claimed_and_saving_tags_ends_the_claim(
+        self, repo: ExpertRepo
+    ) -> None:
+        stored = self._directory(repo, count=2)
+        assert stored[0].id is not None
+        assert stored[1].id is not None
+        repo.save_tags(stored[0].id, tags=["x"], tagged_by="t", tagged_at=NOW, findability_score=1)
+        claimed = repo.claim_untagged("run-a", limit=10, ttl_s=60)
+        assert [e.username for e in claimed] == ["u01"]
+        repo.save_tags(stored[1].id, tags=["y"], tagged_by="t", tagged_at=NOW, findability_score=1)
+        assert repo.release_claims("run-a") == 0  # the tags ended it
+
+    def test_a_failure_keeps_the_claim_and_release_frees_it(self, repo: ExpertRepo) -> None:
+        stored = self._directory(repo, count=2)
+        assert stored[0].id is not None
+        repo.claim_untagged("run-a", limit=1, ttl_s=60)
+        repo.record_tagging_failure(stored[0].id, error="boom")
+        assert [e.username for e in repo.claim_untagged("run-b", limit=5, ttl_s=60)] == ["u01"]
+        assert repo.release_claims("run-a") == 1
+        assert [e.username for e in repo.claim_untagged("run-b", limit=5, ttl_s=60)] == ["u00"]
+        assert repo.release_claims("run-b", expert_ids=[stored[0].id]) == 1
+        assert repo.release_claims("run-b") == 1
+
+    def test_an_expired_claim_lapses_and_a_renewed_one_does_not(self, repo: ExpertRepo) -> None:
+        self._directory(repo, count=2)
+        repo.claim_untagged("killed", limit=1, ttl_s=0.3)
+        repo.claim_untagged("alive", limit=1, ttl_s=0.3)
+        assert repo.renew_claims("alive", ttl_s=60) == 1
+        time.sleep(0.5)
+        assert [e.username for e in repo.claim_untagged("next", limit=5, ttl_s=60)] == ["u00"]
+        assert repo.renew_claims("killed", ttl_s=60) == 0  # it lost its claim
+
+    def test_concurrent_claimers_never_get_the_same_expert(self, repo: ExpertRepo) -> None:
+        for i in range(60):
+            repo.add(expert(f"c{i:02d}", bio="bio"))
+        results: list[list[int]] = [[] for _ in range(4)]
+
+        def claim_all(slot: int) -> None:
+            while batch := repo.claim_untagged(f"run-{slot}", limit=3, ttl_s=60):
+                results[slot].extend(e.id or 0 for e in batch)
+
+        threads = [threading.Thread(target=claim_all, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        everyone = [i for ids in results for i in ids]
+        assert len(everyone) == len(set(everyone)) == 60
+
+    def test_claim_owners_lists_who_holds_live_claims(self, repo: ExpertRepo) -> None:
+        self._directory(repo, count=3)
+        repo.claim_untagged("run-a", limit=1, ttl_s=60)
+        repo.claim_untagged("run-b", limit=1, ttl_s=60)
+        repo.claim_untagged("run-gone", limit=1, ttl_s=0.01)
+        time.sleep(0.05)
+        assert repo.claim_owners() == ["run-a", "run-b"]
+
+    def test_a_claim_can_be_limited_to_some_experts(self, repo: ExpertRepo) -> None:
+        stored = self._directory(repo, count=4)
+        among = [e.id or 0 for e in stored[2:]]
+        claimed = repo.claim_untagged("run-a", limit=10, ttl_s=60, among=among)
+        assert [e.username for e in claimed] == ["u02", "u03"]
+        assert repo.claim_untagged("run-b", limit=10, ttl_s=60, among=among) == []

@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from enrichment_adapters.sql import claims
 from enrichment_adapters.sql.rows import (
     missing_filter,
     state_filter,
@@ -140,6 +141,8 @@ class SqlExpertRepo:
                     tagged_at=tagged_at,
                     findability_score=findability_score,
                     tagging_error=None,
+                    claimed_by=None,
+                    claimed_until=None,
                 )
             )
             if result.rowcount == 1:  # type: ignore[attr-defined]
@@ -147,6 +150,33 @@ class SqlExpertRepo:
             if session.get(ExpertRow, expert_id) is None:
                 raise ExpertNotFoundError(expert_id)
             return False
+
+    # --- claims (see ExpertRepo and enrichment_adapters.sql.claims) ------------------------
+
+    def claim_untagged(
+        self, owner: str, *, limit: int, ttl_s: float, among: Sequence[int] | None = None
+    ) -> list[Expert]:
+        with self._session() as session:
+            return claims.claim(
+                session,
+                dialect=self.engine.dialect.name,
+                owner=owner,
+                limit=limit,
+                ttl_s=ttl_s,
+                among=among,
+            )
+
+    def renew_claims(self, owner: str, *, ttl_s: float) -> int:
+        with self._session() as session:
+            return claims.renew(session, owner=owner, ttl_s=ttl_s)
+
+    def release_claims(self, owner: str, *, expert_ids: Sequence[int] | None = None) -> int:
+        with self._session() as session:
+            return claims.release(session, owner=owner, expert_ids=expert_ids)
+
+    def claim_owners(self) -> list[str]:
+        with self._session() as session:
+            return claims.owners(session)
 
     def record_tagging_failure(
         self, expert_id: int, *, error: str, findability_score: float | None = None

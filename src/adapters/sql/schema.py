@@ -70,6 +70,8 @@ _ADDABLE_COLUMNS: dict[str, dict[str, str]] = {
     "tagged_by": {"sqlite": "TEXT", "postgresql": "TEXT"},
     "tagged_at": {"sqlite": "TIMESTAMP", "postgresql": "TIMESTAMP WITH TIME ZONE"},
     "tagging_error": {"sqlite": "TEXT", "postgresql": "TEXT"},
+    "claimed_by": {"sqlite": "TEXT", "postgresql": "TEXT"},
+    "claimed_until": {"sqlite": "REAL", "postgresql": "DOUBLE PRECISION"},
 }
 
 

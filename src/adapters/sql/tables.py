@@ -37,6 +37,9 @@ class ExpertRow(Base):
     tagged_by: Mapped[str | None] = mapped_column(Text)
     tagged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     tagging_error: Mapped[str | None] = mapped_column(Text)
+    # Claims (enrichment_adapters.sql.claims): which run holds the expert, until (Unix time).
+    claimed_by: Mapped[str | None] = mapped_column(Text)
+    claimed_until: Mapped[float | None] = mapped_column(Float)
 
 
 class TagRunRow(Base):

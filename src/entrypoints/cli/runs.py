@@ -77,6 +77,7 @@ def format_run_summary(result: RunResult) -> str:
         + (f", {report.outage_waits} outage waits" if report.outage_waits else "")
         + (f", {already} tagged elsewhere meanwhile" if already else "")
         + (f", {report.excluded} left to open batch jobs" if report.excluded else "")
+        + (f", {report.left_to_others} left to another run" if report.left_to_others else "")
         + "."
     ]
     if batch is not None:
