@@ -235,6 +235,7 @@ def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Ite
         db_url,
         "--index-dir",
         str(tmp / "index"),
+        "-v",  # the server logs its micro-batching figures when it stops
         "serve",
         "--port",
         str(port),
@@ -254,6 +255,10 @@ def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Ite
         finally:
             process.terminate()
             process.wait(timeout=30)
+            log.flush()
+            for line in (tmp / "server.log").read_text(errors="replace").splitlines():
+                if "micro-batching" in line:
+                    print(f"server: {line.split(': ', 1)[-1]}")
 
 
 def _healthy(url: str) -> bool:
@@ -338,6 +343,7 @@ def main() -> None:
             return [timed(partial(search, q, embedder=embedder, index=index)) for q in queries]
 
         base_search = baseline_search()  # measured again after the HTTP passes; both kept
+        embedding_rates = batched_embedding_rates(embedder, queries)
         tagger = LocalTagGenerator()
         in_process_intake([{"username": "warm-up", "bio": "Warm-up bio about tax law."}], tagger)
         base_intake = in_process_intake(intake_rows, tagger)
@@ -359,11 +365,49 @@ def main() -> None:
         f"  p50 {p50(serial) / p50(base_search):5.2f}x baseline"
     )
     print_throughput(http["load"], args.seconds)
+    print(
+        "query embedding alone, in-process, through the micro-batching queue: "
+        + ", ".join(
+            f"{n} thread{'s' if n > 1 else ''} {rate:.0f} q/s "
+            f"({rate / embedding_rates[1]:.2f}x 1 thread)"
+            for n, rate in embedding_rates.items()
+        )
+    )
     print(f"intake, in-process baseline  {summary(base_intake)}  (local tagger, in-memory repo)")
     print(
         f"intake, HTTP                 {summary(intake)}  p50 {p50(intake) / p50(base_intake):5.2f}x"
         f" baseline ({http['tagged']}/{len(intake)} tagged synchronously)"
     )
+
+
+def batched_embedding_rates(
+    embedder: LocalEmbedder, queries: list[str], rounds: int = 2
+) -> dict[int, float]:
+    """Queries/s of ``embed_query`` from 1 and 8 threads through ``MicroBatchingEmbedder``
+    (interleaved rounds, medians): the ceiling of what batching gives, without HTTP."""
+    import threading
+
+    from enrichment_adapters.query_batching import MicroBatchingEmbedder
+
+    batcher = MicroBatchingEmbedder(embedder)
+    rates: dict[int, list[float]] = {1: [], 8: []}
+    for _ in range(rounds):
+        for threads in rates:
+            per = 48 // threads if threads > 1 else 48
+
+            def work(offset: int, per: int = per) -> None:
+                for j in range(per):
+                    batcher.embed_query(queries[(offset * per + j) % len(queries)])
+
+            workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
+            started = time.perf_counter()
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+            rates[threads].append(threads * per / (time.perf_counter() - started))
+    batcher.close()
+    return {n: statistics.median(r) for n, r in rates.items()}
 
 
 def print_throughput(load: dict[int, list[tuple[list[float], float, int]]], seconds: float) -> None:

@@ -15,6 +15,7 @@ as many callers as the previous pass served, then starts with whoever is there.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -26,6 +27,8 @@ import numpy as np
 
 from enrichment_core.errors import EmbeddingError
 from enrichment_core.ports import Embedder, Vectors
+
+_log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BATCH = 16
 DEFAULT_MAX_WAIT_S = 0.004
@@ -122,6 +125,15 @@ class MicroBatchingEmbedder:
             self._cond.notify_all()
         if worker is not None and worker is not threading.current_thread():
             worker.join()
+        stats = self.stats()
+        if stats.passes:
+            _log.info(
+                "query micro-batching: %d queries in %d forward passes (%.2f per pass, largest %d)",
+                stats.queries,
+                stats.passes,
+                stats.queries / stats.passes,
+                stats.largest,
+            )
 
     # --- the worker --------------------------------------------------------------------------
 
