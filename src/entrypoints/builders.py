@@ -37,6 +37,14 @@ def gemini_key(settings: Settings, error: type[Exception], alternative: str) -> 
     return key
 
 
+def missing_database_file(settings: Settings) -> Path | None:
+    """The SQLite file ``settings`` names when it does not exist yet (None otherwise)."""
+    from enrichment_adapters.sql.schema import sqlite_file
+
+    path = sqlite_file(settings.database_url)
+    return path if path is not None and not path.exists() else None
+
+
 def build_repo(settings: Settings) -> SqlExpertRepo:
     from enrichment_adapters.sql.repo import SqlExpertRepo
 

@@ -36,6 +36,7 @@ from enrichment_entrypoints.builders import (
     build_tagger,
     build_vector_cache,
     gemini_key,
+    missing_database_file,
     price_table,
 )
 from enrichment_entrypoints.settings import Settings
@@ -57,6 +58,7 @@ __all__ = [
     "build_vector_cache",
     "call_timeout_s",
     "gemini_key",
+    "missing_database_file",
     "price_table",
     "tagging_options",
 ]

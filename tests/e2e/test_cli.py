@@ -180,7 +180,8 @@ def test_tag_summarises_failures_and_skips_and_exits_1(
     assert "1 tagged, 1 skipped (no bio), 0 failed" in rerun.stderr
 
 
-def test_tag_with_gemini_but_no_key_says_what_to_do(env: dict[str, str]) -> None:
+def test_tag_with_gemini_but_no_key_says_what_to_do(env: dict[str, str], tmp_path: Path) -> None:
+    assert enrich(env, "seed", str(write_csv(tmp_path / "one.csv", bios(1)))).exit_code == 0
     del env["GOOGLE_API_KEY"]
     result = enrich(env, "tag", "--tagger", "gemini")
     assert result.exit_code == 1

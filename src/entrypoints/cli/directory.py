@@ -38,9 +38,13 @@ def seed(ctx: click.Context, csv_file: Path) -> None:
     """
     from enrichment_core.seeding import import_experts
 
-    with wiring.Services(state(ctx).settings) as services:
+    settings = state(ctx).settings
+    with wiring.Services(settings) as services:
         parsed = services.read_experts_csv(csv_file)
+        created = wiring.missing_database_file(settings)
         report = import_experts(services.repo, parsed.experts)
+    if created is not None:
+        click.echo(f"Created the database {created}.")
     click.echo(
         f"Imported {report.added} new experts from {csv_file} "
         f"({report.already_present} already present, {len(parsed.rejected)} rows rejected)."

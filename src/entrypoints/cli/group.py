@@ -16,6 +16,7 @@ import click
 from pydantic import ValidationError
 
 from enrichment_core.errors import EnrichmentError
+from enrichment_entrypoints import wiring
 from enrichment_entrypoints.settings import Settings
 
 EXIT_FAILED = 1
@@ -96,12 +97,28 @@ def cli(
     except ValidationError as exc:
         first = exc.errors()[0]
         fail(f"invalid setting {'.'.join(map(str, first['loc']))}: {first['msg']}")
+    if ctx.invoked_subcommand not in CREATES_OR_SKIPS_THE_DATABASE:
+        refuse_a_missing_database(settings)
     logging.basicConfig(
         level=logging.INFO if verbose or debug else logging.ERROR,
         format="%(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
     ctx.obj = CliState(settings, debug)
+
+
+# Only `seed` creates a database; these never open one. Every other command reads a directory.
+CREATES_OR_SKIPS_THE_DATABASE = frozenset({"seed", "sample-data", "search", None})
+
+
+def refuse_a_missing_database(settings: Settings) -> None:
+    """A mistyped --db must not silently create an empty directory (and its folders)."""
+    missing = wiring.missing_database_file(settings)
+    if missing is not None:
+        fail(
+            f"the database {missing} does not exist; check --db / ENRICH_DATABASE_URL, or "
+            "create it by importing experts with `enrich seed FILE.csv`"
+        )
 
 
 def state(ctx: click.Context) -> CliState:

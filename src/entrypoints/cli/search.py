@@ -106,8 +106,14 @@ def _search_here(
     services: wiring.Services, query: str, *, k: int, offset: int, filters: SearchFilters
 ) -> dict[str, Any]:
     """The search in this process: the same page shape a running server answers."""
+    from enrichment_core.errors import IndexNotFoundError
     from enrichment_core.search import hit_fields, search_page
 
+    if services.index.manifest() is None:
+        raise IndexNotFoundError(
+            f"no search index has been promoted in {services.settings.index_dir} yet: run "
+            "`enrich ingest` (or pass the right --index-dir / ENRICH_INDEX_DIR)"
+        )
     found = search_page(
         query,
         embedder=services.embedder,

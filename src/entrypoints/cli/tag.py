@@ -65,6 +65,14 @@ def tag(
     services = wiring.Services(settings, tagger_choice="gemini" if use_batch else tagger_choice)
     batch = services.batch_tagger if use_batch else None
     options = services.tagging_options(concurrency=concurrency, rpm=rpm)
+    if services.repo.count() == 0:
+        click.echo(
+            f"No experts in the database ({settings.database_url}): nothing to tag. "
+            "Import some with `enrich seed FILE.csv`.",
+            err=True,
+        )
+        services.close()
+        return
     bars = ProgressBars(services.tagger.name)
     try:
         result = anyio.run(partial(_run, services, options, batch, bars.hooks()))
