@@ -142,8 +142,9 @@ class _BatchRun:
         await self.create(record, experts)
 
     def load(self, ids: Sequence[int]) -> list[Expert]:
-        found = (self.repo.get_by_id(i) for i in ids)
-        return [e for e in found if e is not None and e.tags is None]
+        """The still-untagged experts among ``ids`` (one query, not one per expert)."""
+        wanted = set(ids)
+        return [e for e in self.repo.list_experts(tagged=False) if e.id in wanted]
 
     # --- polling and applying --------------------------------------------------------------
 
