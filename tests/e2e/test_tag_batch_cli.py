@@ -21,6 +21,8 @@ from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import BATCH_CREATE, GENERATE, FakeGemini
 
+pytestmark = pytest.mark.slow  # a real CLI in a subprocess, interrupted or killed part-way
+
 N = 30
 TOPICS = [
     "R&D tax credits",
@@ -75,6 +77,38 @@ def rows(db: Path, query: str) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as conn:
         found: list[tuple[Any, ...]] = conn.execute(query).fetchall()
         return found
+
+
+def wait_for_pending_jobs(db: Path, count: int, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    query = "select count(*) from batch_jobs where name is not null and state = 'pending'"
+    while time.monotonic() < deadline:
+        if db.exists() and rows(db, query)[0][0] == count:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{count} jobs were never recorded as pending")
+
+
+def test_ctrl_c_leaves_the_jobs_running_and_says_how_to_collect_them(
+    tmp_path: Path, fake: FakeGemini
+) -> None:
+    db = tmp_path / "experts.db"
+    env = environment(seed(db), fake)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "enrichment_entrypoints", "tag", "--batch"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for_pending_jobs(db, 3)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert "keep running at Gemini" in stderr
+    assert "Traceback" not in stderr
+    assert rows(db, "select status from tag_runs") == [("interrupted",)]
+    assert rows(db, "select count(*) from batch_job_experts") == [(N,)]  # still held
+    assert fake.request_count(GENERATE) == 0  # nothing was sent online meanwhile
+    assert enrich(env, "tag", "--batch").returncode == 0
+    assert fake.request_count(BATCH_CREATE) == 3
 
 
 def test_a_killed_batch_run_resumes_its_jobs_without_creating_new_ones(
