@@ -1,15 +1,12 @@
 """Tagging through a provider's batch mode (issue 13): record, create, poll, apply.
 
-1. Jobs recorded by an earlier run that are still open are resumed first: nothing is created
-   twice (the bill must not double). A job recorded as ``creating`` is looked up by its key.
-2. The remaining untagged experts with a bio (not held by another open job) are split into jobs
-   under the size and enqueued-token limits. Each job is recorded with its experts *before* it is
-   created; the record holds the experts, so no other run sends them anywhere meanwhile.
-3. Jobs are polled (``batchStats`` feeds the progress) until they end. Results are applied with
-   the online path's rules: normalized tags, the score, one transaction per expert, immutable.
-4. A per-request error or invalid answer counts as that expert's first attempt; jobs that
-   expire, fail or are cancelled are reported. Both kinds of experts are returned to the caller,
-   who sends them online (``run_tagging``): the errored ones for their one retry.
+Open jobs of earlier runs are resumed first (nothing is created twice: the bill must not
+double; a job recorded as ``creating`` is looked up by its key). The other untagged experts with
+a bio — not held by an open job nor claimed by an online run — are split into jobs under the
+size and enqueued-token limits, each recorded with its experts *before* it is created. Jobs are
+polled (``batchStats`` feeds the progress); results go through the online ``tag_and_save``. An
+errored answer is that expert's first attempt, and lost jobs (expired, failed, cancelled) are
+reported: ``run_tagging`` sends both kinds of experts online, the errored ones for one retry.
 """
 
 from __future__ import annotations
@@ -19,7 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import anyio
 
@@ -31,16 +28,12 @@ from enrichment_core.batch_plan import (
     PlannedJob,
     plan_jobs,
 )
+from enrichment_core.claims import CLAIM_TTL_S, CLAIM_WINDOW, run_owner
 from enrichment_core.errors import RateLimitedError, TaggingError
 from enrichment_core.experts import Expert
 from enrichment_core.offload import AsyncExpertRepo, off_thread
 from enrichment_core.ports import ExpertRepo, TagRequest
-from enrichment_core.runs import (
-    BatchJobRecord,
-    ExpertsAlreadyClaimedError,
-    JobState,
-    RunStore,
-)
+from enrichment_core.runs import BatchJobRecord, ExpertsAlreadyClaimedError, JobState, RunStore
 from enrichment_core.tag_one import TagStatus, tag_and_save
 
 __all__ = ["BatchOptions", "BatchReport", "run_batch"]
@@ -75,7 +68,8 @@ class _BatchRun:
         self.open: dict[str, BatchJobRecord] = {}
         self.done_by_job: dict[str, int] = {}
         self.total = 0
-        self.refused: set[str] = set()  # recorded here, refused by the provider (not created)
+        self.refused: set[str] = set()
+        self.owner = run_owner()  # claims experts only between planning and recording a job  # recorded here, refused by the provider (not created)
 
     async def call(self, function: Callable[..., T], *args: object) -> T:
         return await off_thread(function, *args)
@@ -92,25 +86,48 @@ class _BatchRun:
             and self.enqueued_tokens() + planned.tokens > self.batch.limits.max_enqueued_tokens
         ):
             return False
-        key = f"enrich-{self.run_id or 0}-{uuid.uuid4().hex[:12]}"
+        experts = await self.claim(planned.experts)
+        try:
+            record = await self.record(experts, planned.tokens)
+        finally:  # the job's record holds them now (or nobody does)
+            await off_thread(self.repo.release_claims, self.owner)
+        if record is not None:
+            await self.create(record, experts)
+        return True
+
+    async def claim(self, experts: Sequence[Expert]) -> list[Expert]:
+        """The experts no online run is tagging right now (their claims, issue 10), claimed for
+        the moment between planning and recording the job."""
+        ids = [e.id for e in experts if e.id is not None]
+        free: list[Expert] = []
+        for start in range(0, len(ids), CLAIM_WINDOW):
+            window = ids[start : start + CLAIM_WINDOW]
+            free += await off_thread(
+                self.repo.claim_untagged, self.owner, limit=len(window), ttl_s=CLAIM_TTL_S,
+                among=window,
+            )  # fmt: skip
+        return free
+
+    async def record(self, experts: Sequence[Expert], tokens: int) -> BatchJobRecord | None:
+        if not experts:
+            return None
         record = BatchJobRecord(
-            key=key,
+            key=f"enrich-{self.run_id or 0}-{uuid.uuid4().hex[:12]}",
             model=self.batch.model,
             state=JobState.CREATING,
             created_at=self.clock(),
-            expert_ids=tuple(e.id for e in planned.experts if e.id is not None),
+            expert_ids=tuple(e.id for e in experts if e.id is not None),
             run_id=self.run_id,
-            estimated_tokens=planned.tokens,
+            estimated_tokens=tokens,
         )
         try:
-            await self.call(self.store.record_job, record)
+            await off_thread(self.store.record_job, record)
         except ExpertsAlreadyClaimedError as exc:
             log.warning("%s; leaving those experts to the run that holds them", exc)
-            return True
+            return None
         self.open[record.key] = record
         self.total += len(record.expert_ids)
-        await self.create(record, planned.experts)
-        return True
+        return record
 
     async def create(self, record: BatchJobRecord, experts: Sequence[Expert]) -> None:
         items = [(str(e.id), TagRequest.for_expert(e)) for e in experts]
@@ -148,27 +165,13 @@ class _BatchRun:
 
     # --- polling and applying --------------------------------------------------------------
 
-    async def set_state(
-        self,
-        record: BatchJobRecord,
-        state: JobState,
-        *,
-        name: str | None = None,
-        succeeded: int | None = None,
-        failed: int | None = None,
-        error: str | None = None,
-    ) -> None:
+    async def set_state(self, record: BatchJobRecord, state: JobState, **changes: Any) -> None:
+        """Record a job's new state (and ``name``/``succeeded``/``failed``/``error``)."""
         await off_thread(
-            self.store.update_job, record.key, state=state, updated_at=self.clock(),
-            name=name, succeeded=succeeded, failed=failed, error=error,
-        )  # fmt: skip
+            self.store.update_job, record.key, state=state, updated_at=self.clock(), **changes
+        )
         updated = replace(
-            record,
-            state=state,
-            name=name if name is not None else record.name,
-            succeeded=succeeded if succeeded is not None else record.succeeded,
-            failed=failed if failed is not None else record.failed,
-            error=error if error is not None else record.error,
+            record, state=state, **{k: v for k, v in changes.items() if v is not None}
         )
         if state.open:
             self.open[record.key] = updated

@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from enrichment_adapters.sql.repo import SqlExpertRepo
 from enrichment_core.experts import new_expert
 from tests.support.fake_gemini import BATCH_CREATE, GENERATE, FakeGemini

@@ -254,3 +254,19 @@ def test_an_interrupted_run_leaves_its_jobs_open_and_the_next_run_collects_them(
     )
     assert fake.request_count(BATCH_CREATE) == 2
     assert all(tags for name, tags in setup.tags().items() if name != "nobio")
+
+
+def test_experts_an_online_run_has_claimed_are_not_put_in_a_batch_job(fake: FakeGemini) -> None:
+    setup = Setup(fake, max_requests=10)
+    e0 = setup.repo.get("e0")
+    assert e0 is not None
+    assert e0.id is not None
+    assert setup.repo.claim_untagged("run:elsewhere:1:abc", limit=1, ttl_s=600, among=[e0.id])
+    result = setup.run()
+    [job] = setup.store.list_jobs()
+    assert e0.id not in job.expert_ids
+    assert len(job.expert_ids) == 5
+    assert result.batch is not None
+    assert result.batch.requests_sent == 5
+    assert setup.tags()["e0"] is None  # left to the run that holds it
+    assert setup.repo.claim_owners() == ["run:elsewhere:1:abc"]  # ours were released
