@@ -81,12 +81,17 @@ def explain_hits(
     vectors = cache.get_many(embedder_key, sorted(set(hashes.values())))
     q = _unit(query_vector)
     query_words = _words(query)
+    # One matrix product for every cached tag and sentence vector of the hits.
+    found = [h for h, v in vectors.items() if v.shape == q.shape]
+    sims: dict[str, float] = {}
+    if found:
+        matrix = np.stack([vectors[h] for h in found]).astype(np.float32, copy=False)
+        norms = np.linalg.norm(matrix, axis=1)
+        scores = (matrix @ q) / np.where(norms > 0, norms, 1.0)
+        sims = dict(zip(found, (float(x) for x in scores), strict=True))
 
     def similarity(text: str) -> float | None:
-        vector = vectors.get(hashes[text])
-        if vector is None or vector.shape != q.shape:
-            return None
-        return float(_unit(vector) @ q)
+        return sims.get(hashes[text])
 
     explained = []
     for hit in hits:
