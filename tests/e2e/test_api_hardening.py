@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,8 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.support.api_harness import ADMIN, AppParts, build_app
+from enrichment_adapters.sql.repo import SqlExpertRepo
+from tests.support.api_harness import ADMIN, AppParts, build_app, promote_index
 from tests.support.scripted_tagger import ScriptedTagger
 
 
@@ -114,3 +118,73 @@ def test_a_username_differing_only_in_case_is_the_same_expert(
     assert found.status_code == 200
     assert found.json()["username"] == "CaseUser"
     assert parts.repo.count() == 1
+
+
+# --- 7. public routes reveal no server details ------------------------------------------------
+
+
+def corrupt_the_promoted_index(index_dir: Path) -> None:
+    """Garbage vectors whose checksum matches, so FAISS itself refuses them (C++ error text)."""
+    pointer = json.loads((index_dir / "CURRENT.json").read_text())
+    build = index_dir / "builds" / pointer["build"]
+    garbage = b"not a faiss index at all" * 10
+    (build / "index.faiss").write_bytes(garbage)
+    metadata = json.loads((build / "metadata.json").read_text())
+    metadata["index_sha256"] = hashlib.sha256(garbage).hexdigest()
+    (build / "metadata.json").write_text(json.dumps(metadata))
+
+
+def assert_no_server_details(text: str, *secrets: str) -> None:
+    for secret in secrets:
+        assert secret not in text
+    assert ".cpp" not in text
+    assert "Traceback" not in text
+
+
+def test_health_and_search_do_not_reveal_the_index_folder_or_faiss_errors(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    parts = build_app(tmp_path, tagger=ScriptedTagger())
+    with TestClient(parts.app) as client:
+        no_index = client.get("/api/search", params={"q": "tax law"})
+        assert no_index.status_code == 503
+        assert_no_server_details(no_index.text, str(tmp_path))
+        assert_no_server_details(client.get("/healthz").text, str(tmp_path))
+        client.post("/api/admin/experts", json={"username": "ada", "bio": "Tax"}, headers=ADMIN)
+        promote_index(parts.repo, parts.index_dir, parts.embedder)
+        corrupt_the_promoted_index(parts.index_dir)
+    fresh = build_app(tmp_path / "again", tagger=ScriptedTagger())
+    fresh.app.state.services.index = type(parts.index)(parts.index_dir)
+    with caplog.at_level(logging.WARNING), TestClient(fresh.app) as client:
+        health = client.get("/healthz")
+        search = client.get("/api/search", params={"q": "tax law"})
+    assert health.status_code == 200
+    assert health.json()["index"]["loaded"] is False
+    assert health.json()["index"]["problem"]
+    assert search.status_code == 503
+    for response in (health, search):
+        assert_no_server_details(response.text, str(tmp_path))
+    assert str(parts.index_dir) in caplog.text  # the details go to the log
+
+
+def test_a_database_driver_error_is_not_shown_to_the_public(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    socket_dir = tmp_path / "no-postgres-here"
+    repo = SqlExpertRepo(
+        f"postgresql+psycopg://nobody@/nodb?host={socket_dir}", migrate_schema=False
+    )
+    parts = build_app(tmp_path, tagger=ScriptedTagger())
+    app = parts.app
+    app.state.services.repo = repo  # the database goes away after start-up
+    with caplog.at_level(logging.WARNING), TestClient(app) as client:
+        health = client.get("/healthz")
+        listing = client.get("/api/admin/experts", headers=ADMIN)
+    assert health.status_code == 503
+    assert health.json()["database"]["ok"] is False
+    assert health.json()["database"]["problem"]
+    assert listing.status_code == 503
+    for response in (health, listing):
+        assert_no_server_details(response.text, str(socket_dir))
+    assert str(socket_dir) in caplog.text
+    repo.close()

@@ -93,6 +93,7 @@ class ErrorRule:
     message: str = "{exc}"
     field: str | None = None
     field_attr: str | None = None
+    detail_to_log: bool = False  # the message says it in product terms; the log gets ``exc``
 
 
 # First match wins: list a subclass before its base class.
@@ -107,16 +108,29 @@ ERROR_TABLE: tuple[ErrorRule, ...] = (
     ),
     ErrorRule(ExpertNotFoundError, 404, "expert_not_found"),
     ErrorRule(InvalidQueryError, 422, "invalid_query", field="q"),
-    ErrorRule(IndexNotFoundError, 503, "index_not_ready", "search is unavailable: {exc}"),
+    ErrorRule(
+        IndexNotFoundError,
+        503,
+        "index_not_ready",
+        "search is unavailable: no search index is loaded; run `enrich ingest`",
+        detail_to_log=True,
+    ),
     ErrorRule(EmbedderMismatchError, 503, "embedder_mismatch", "search is misconfigured: {exc}"),
     ErrorRule(
         (EmbeddingError, EmbedderUnavailableError),
         503,
         "embedder_unavailable",
-        "search failed: {exc}",
+        "search failed: the embedding model is unavailable; try again later",
+        detail_to_log=True,
     ),
     ErrorRule(TaggerUnavailableError, 503, "tagger_unavailable"),
-    ErrorRule(StorageError, 503, "database_unavailable", "{exc}; check ENRICH_DATABASE_URL"),
+    ErrorRule(
+        StorageError,
+        503,
+        "database_unavailable",
+        "the database is unavailable; try again later (the server log has the details)",
+        detail_to_log=True,
+    ),
 )
 _FALLBACK = ErrorRule(EnrichmentError, 500, "enrichment_error")
 
@@ -124,6 +138,8 @@ _FALLBACK = ErrorRule(EnrichmentError, 500, "enrichment_error")
 def translate(exc: EnrichmentError) -> ApiError:
     """A domain exception -> the answer a client gets (the first matching ``ERROR_TABLE`` row)."""
     rule = next((r for r in ERROR_TABLE if isinstance(exc, r.error)), _FALLBACK)
+    if rule.detail_to_log:
+        log.warning("%s: %s", rule.code, exc)
     field = rule.field
     if rule.field_attr is not None:
         field = str(getattr(exc, rule.field_attr, "")) or None

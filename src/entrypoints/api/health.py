@@ -7,7 +7,6 @@ from typing import Literal
 
 from fastapi import FastAPI, Response
 
-from enrichment_core.errors import EnrichmentError
 from enrichment_core.offload import off_thread
 from enrichment_entrypoints.api.schemas import DatabaseHealth, EmbedderHealth, Health, IndexHealth
 from enrichment_entrypoints.api.services import ApiServices
@@ -15,11 +14,18 @@ from enrichment_entrypoints.api.services import ApiServices
 log = logging.getLogger("enrichment_entrypoints.api")
 
 
+# Public answers say what is wrong in product terms; the details (paths, driver and FAISS
+# messages) go to the server log.
+INDEX_PROBLEM = "the search index cannot be loaded; run `enrich ingest` to rebuild it"
+DATABASE_PROBLEM = "the database is unavailable; the server log has the details"
+
+
 def index_status(services: ApiServices) -> IndexHealth:
     try:
         manifest = services.index.manifest()
-    except EnrichmentError as exc:
-        return IndexHealth(loaded=False, problem=str(exc))
+    except Exception as exc:  # noqa: BLE001 - any failure means "not loaded"; the log says why
+        log.warning("health check: search index unavailable: %s", exc)
+        return IndexHealth(loaded=False, problem=INDEX_PROBLEM)
     if manifest is None:
         return IndexHealth(
             loaded=False, problem="no index has been promoted yet: run `enrich ingest`"
@@ -38,7 +44,7 @@ def _database_status(services: ApiServices) -> DatabaseHealth:
         return DatabaseHealth(ok=True, experts=services.repo.count())
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"; the answer says which
         log.warning("health check: database unavailable: %s", exc)
-        return DatabaseHealth(ok=False, problem=f"{type(exc).__name__}: {exc}"[:300])
+        return DatabaseHealth(ok=False, problem=DATABASE_PROBLEM)
 
 
 async def health(services: ApiServices) -> tuple[Health, int]:
