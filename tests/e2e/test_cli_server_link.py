@@ -163,3 +163,49 @@ def test_filters_and_paging_reach_the_server_and_match_a_local_search(
     assert " candidates" in remote.stdout
     as_json = enrich(indexed, "search", *options, "--json")
     assert all("tax law" in hit["tags"] for hit in json.loads(as_json.stdout))
+
+
+def test_enrich_serve_removes_its_note_when_it_is_stopped(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from enrichment_adapters.sql.repo import SqlExpertRepo
+    from tests.support.api_harness import free_port
+
+    SqlExpertRepo(f"sqlite:///{tmp_path}/e.db").close()  # serve needs an existing database
+    port, index_dir = free_port(), tmp_path / "index"
+    server_env = {
+        **os.environ,
+        "HF_HUB_OFFLINE": "1",
+        "GOOGLE_API_KEY": "unused",
+        "GOOGLE_GEMINI_BASE_URL": "http://127.0.0.1:9",
+        "ENRICH_TAGGER": "gemini",
+        "ENRICH_EMBEDDER": "gemini",
+    }
+    command = [sys.executable, "-m", "enrichment_entrypoints", "--db", f"sqlite:///{tmp_path}/e.db"]
+    command += ["--index-dir", str(index_dir), "serve", "--port", str(port)]
+    server = subprocess.Popen(
+        command, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        note = server_link.note_path(index_dir, pid=server.pid)
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, "enrich serve stopped"
+            assert time.monotonic() < deadline, "enrich serve did not start"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code < 600:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert json.loads(note.read_text())["url"] == f"http://127.0.0.1:{port}"
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert not note.exists()

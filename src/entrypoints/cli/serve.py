@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
+import sys
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -29,7 +32,16 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
     from enrichment_entrypoints import server_link
 
     url = server_link.connect_url(host, port)
-    with server_link.advertised(Path(settings.index_dir), url):  # `enrich search` finds it
-        uvicorn.run(
-            create_app(settings), host=host, port=port, log_level="info", http=http_protocol()
-        )
+    # uvicorn re-raises the SIGTERM it shut down on; as an exception the note is still removed.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with server_link.advertised(Path(settings.index_dir), url):  # `enrich search` finds it
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level="info", http=http_protocol()
+            )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm(signum: int, _frame: FrameType | None) -> None:
+    sys.exit(128 + signum)
