@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from enrichment_adapters.vector_index.cache import (
     InMemoryVectorCache,
     SqliteVectorCache,
+    VectorCacheUnavailableError,
     default_cache_path,
 )
 from enrichment_core.ports import VectorCache
@@ -111,3 +113,42 @@ def test_an_unreadable_cache_file_is_set_aside_and_replaced(tmp_path: Path) -> N
         cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
         assert cache.count() == 1
     assert list(tmp_path.glob(f"{path.name}.corrupt-*"))
+
+
+# --- issue 10, item 5: only a cache SQLite calls corrupt is moved aside -------------------------
+
+
+def test_a_busy_cache_is_not_taken_for_corrupt_and_fails_with_a_clear_line(tmp_path: Path) -> None:
+    path = tmp_path / "vector-cache.sqlite3"
+    SqliteVectorCache(path).close()
+    holder = sqlite3.connect(path)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(VectorCacheUnavailableError) as raised:
+            SqliteVectorCache(path, busy_timeout_s=0.2)
+        assert str(path) in str(raised.value)
+        assert "in use" in str(raised.value)
+    finally:
+        holder.close()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+    SqliteVectorCache(path).close()  # once released it opens again, contents intact
+
+
+def test_a_cache_path_that_cannot_be_opened_is_reported_not_renamed(tmp_path: Path) -> None:
+    path = tmp_path / "vector-cache.sqlite3"
+    path.mkdir()  # a directory where the file should be: SQLite cannot open it
+    with pytest.raises(VectorCacheUnavailableError) as raised:
+        SqliteVectorCache(path)
+    assert str(path) in str(raised.value)
+    assert path.is_dir()
+    assert not list(tmp_path.glob("*.corrupt-*"))
+
+
+def test_only_the_latest_corrupt_cache_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "vector-cache.sqlite3"
+    for _ in range(3):
+        path.write_bytes(b"this is not a database" * 100)
+        SqliteVectorCache(path).close()
+        time.sleep(0.01)
+    assert len(list(tmp_path.glob("*.corrupt-*"))) == 1

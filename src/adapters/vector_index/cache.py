@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Vectors
 
 CACHE_FILE = "vector-cache.sqlite3"
@@ -49,26 +50,61 @@ def _as_row(vector: Vectors) -> Vectors:
     return row
 
 
-class SqliteVectorCache:
-    """Vectors in a SQLite file. Thread-safe (one connection behind a lock)."""
+class VectorCacheUnavailableError(EnrichmentError):
+    """The vector cache file exists but cannot be used now (held by another process, or a path
+    SQLite cannot open). Unlike a corrupt cache, it is never moved aside."""
 
-    def __init__(self, path: Path | str) -> None:
+
+# What SQLite says about a file that is not (or no longer) a database: only then is it set aside.
+_CORRUPT = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB"})
+_BUSY = frozenset({"SQLITE_BUSY", "SQLITE_LOCKED"})
+
+
+class SqliteVectorCache:
+    """Vectors in a SQLite file. Thread-safe (one connection behind a lock).
+
+    A cache SQLite calls corrupt is moved aside (``<name>.corrupt-<time>``, only the latest kept)
+    and an empty one started: only a speed-up is lost. A cache held by another process is waited
+    for ``busy_timeout_s``, then refused with ``VectorCacheUnavailableError``, as is a path SQLite
+    cannot open (a read-only folder, a directory): those files are left as they are.
+    """
+
+    def __init__(self, path: Path | str, *, busy_timeout_s: float = 30.0) -> None:
         self._path = Path(path)
+        self._busy_timeout_s = busy_timeout_s
         self._path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         try:
             self._conn = self._open()
         except sqlite3.DatabaseError as exc:
-            # Only a speed-up is lost: set the damaged file aside and start an empty cache.
-            aside = self._path.with_name(f"{self._path.name}.corrupt-{int(time.time())}")
-            _log.warning("Vector cache %s is unreadable (%s); moved to %s", self._path, exc, aside)
-            self._path.replace(aside)
-            for suffix in ("-wal", "-shm"):
-                Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+            if getattr(exc, "sqlite_errorname", None) not in _CORRUPT:
+                raise self._unavailable(exc) from None
+            self._set_aside(exc)
             self._conn = self._open()
 
+    def _unavailable(self, exc: sqlite3.Error) -> VectorCacheUnavailableError:
+        if getattr(exc, "sqlite_errorname", None) in _BUSY:
+            return VectorCacheUnavailableError(
+                f"the vector cache {self._path} is in use by another process (waited "
+                f"{self._busy_timeout_s:g}s); wait for it to finish, then run again"
+            )
+        return VectorCacheUnavailableError(
+            f"cannot open the vector cache {self._path} ({exc}); check that the index folder "
+            "is writable and the path is a file"
+        )
+
+    def _set_aside(self, exc: sqlite3.Error) -> None:
+        """Only a speed-up is lost: move the damaged file aside (keeping only the latest one)."""
+        for old in self._path.parent.glob(f"{self._path.name}.corrupt-*"):
+            old.unlink(missing_ok=True)
+        aside = self._path.with_name(f"{self._path.name}.corrupt-{int(time.time())}")
+        _log.warning("Vector cache %s is corrupt (%s); moved to %s", self._path, exc, aside)
+        self._path.replace(aside)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self._path}{suffix}").unlink(missing_ok=True)
+
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self._path, check_same_thread=False, timeout=30)
+        conn = sqlite3.connect(self._path, check_same_thread=False, timeout=self._busy_timeout_s)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
