@@ -16,13 +16,13 @@ import json
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import faiss
 import numpy as np
 
+from enrichment_adapters.vector_index.records import parse_manifest, parse_records
 from enrichment_core.errors import IndexBusyError
 from enrichment_core.ports import IndexManifest, IndexRecord, Vectors
 
@@ -136,6 +136,8 @@ def _read_files(build_dir: Path) -> tuple[bytes, Any]:
         raise BuildError(f"{Path(exc.filename or '').name or 'a file'} is missing") from None
     except (OSError, ValueError) as exc:
         raise BuildError(f"cannot read its files ({exc})") from None
+    except RecursionError:
+        raise BuildError(f"{METADATA_FILE} is nested too deeply to be a build's metadata") from None
     return raw, meta
 
 
@@ -150,21 +152,10 @@ def _check_header(raw: bytes, meta: Any) -> None:
 def _parse_metadata(raw: bytes, meta: Any) -> tuple[IndexManifest, list[IndexRecord]]:
     try:
         _check_header(raw, meta)
-        m = meta["manifest"]
-        manifest = IndexManifest(
-            embedder_model=str(m["embedder_model"]),
-            dimension=int(m["dimension"]),
-            count=int(m["count"]),
-            built_at=datetime.fromisoformat(m["built_at"]),
-        )
-        records = [
-            IndexRecord(
-                **{**r, "tags": tuple(r["tags"]), "sentences": tuple(r.get("sentences", ()))}
-            )
-            for r in meta["records"]
-        ]
+        manifest = parse_manifest(meta["manifest"])
+        records = parse_records(meta["records"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise BuildError(f"{METADATA_FILE} is malformed ({exc!r})") from None
+        raise BuildError(f"{METADATA_FILE} is malformed ({exc})") from None
     return manifest, records
 
 

@@ -103,8 +103,8 @@ class FaissVectorIndex:
             pointer: Any = json.loads((self._dir / CURRENT_FILE).read_bytes())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError) as exc:
-            raise BuildError(f"{CURRENT_FILE} is unreadable ({exc})") from None
+        except (OSError, ValueError, RecursionError) as exc:
+            raise BuildError(f"{CURRENT_FILE} is unreadable ({type(exc).__name__})") from None
         build = pointer.get("build") if isinstance(pointer, dict) else None
         if not isinstance(build, str) or not _BUILD_RE.match(build):
             raise BuildError(f"{CURRENT_FILE} does not name a build")
@@ -240,6 +240,15 @@ class FaissVectorIndex:
                 continue
             self._cache = (signature, build)
             return build
+        if self._cache is not None:  # keep serving the last good build; the log says why
+            _log.warning(
+                "the promoted index in %s cannot be loaded (%s); still serving build %s",
+                self._dir,
+                problem,
+                self._cache[1].name,
+            )
+            self._cache = (signature, self._cache[1])
+            return self._cache[1]
         raise IndexNotFoundError(
             f"the promoted index in {self._dir} cannot be loaded: {problem}. "
             "Run `enrich ingest` to rebuild it"
