@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,6 +13,9 @@ from sqlalchemy.exc import OperationalError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# The offline tagger's vocabulary vectors are cached on disk: never in the user's cache during
+# tests (subprocesses of the CLI tests inherit this too).
+os.environ["ENRICH_CACHE_DIR"] = tempfile.mkdtemp(prefix="enrich-test-cache-")
 
 from tests.support.fake_gemini import FakeGemini
 
