@@ -31,6 +31,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # search_quality's judge
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from enrichment_adapters.local import model as local_model
@@ -40,6 +42,7 @@ from enrichment_core.ports import TagRequest, Vectors
 from enrichment_entrypoints.sample_data.generator import generate_sample_experts
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "upwork_profiles_dev.csv"
+RESUMES = DATA.with_name("resumes_dev.csv")
 SIMILARITY_MATCH = 0.6
 _WORD_RE = re.compile(r"[a-z0-9][a-z0-9+#.]*")
 # Broad head words: sharing only "development" does not make a match.
@@ -89,6 +92,34 @@ def quality(profiles: list[tuple[str, list[str]]], tags: list[list[str]]) -> Non
     print(f"  tags matching a skill (sim >= {SIMILARITY_MATCH}):   {statistics.mean(matching):.1%}")
 
 
+def resume_quality(path: Path) -> None:
+    """Real resumes: every one tagged? Does a tag name its category (see search_quality.py)?"""
+    from search_quality import CATEGORY_FIELD, words
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    requests = [
+        TagRequest(username=f"r{i}", job_title=None, bio=r["resume"]) for i, r in enumerate(rows)
+    ]
+    tags = LocalTagGenerator().tag_many(requests)
+    embed = lambda texts: local_model.encode(texts, unavailable=TaggerUnavailableError)  # noqa: E731
+    named_embedding = named_words = 0
+    for row, generated in zip(rows, tags, strict=True):
+        if not generated:
+            continue
+        names = sorted({row["category"], CATEGORY_FIELD.get(row["category"], row["category"])})
+        named_embedding += bool(((embed(generated) @ embed(names).T) >= SIMILARITY_MATCH).any())
+        named_words += any(words(t) & words(n) for t in generated for n in names)
+    tagged = sum(bool(t) for t in tags)
+    print(f"resumes: {len(rows)} (resume text as bio; category as ground truth)")
+    print(
+        f"  tagged: {tagged}/{len(rows)}; tags per tagged resume {statistics.mean(len(t) for t in tags if t):.1f}"
+    )
+    print(
+        f"  a tag names the category: embedding sim >= {SIMILARITY_MATCH} {named_embedding / tagged:.1%}, shared word {named_words / tagged:.1%}"
+    )
+
+
 def speed(label: str, requests: list[TagRequest]) -> None:
     """Batch throughput, then one-by-one latency with a fresh tagger (nothing cached)."""
     started = time.perf_counter()
@@ -136,6 +167,8 @@ def main() -> int:
 
     tags = LocalTagGenerator().tag_many(headlines)
     quality(profiles, tags)
+    if RESUMES.is_file():
+        resume_quality(RESUMES)
     print(f"speed ({os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}):")
     speed("  headlines", headlines)
     speed("  sample bios", bios)

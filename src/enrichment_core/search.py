@@ -2,11 +2,24 @@
 
 The index records which embedder built it; a query embedded by another model (or another
 dimension) would return confident nonsense, so it is refused with a message saying how to fix it.
+
+Ranking uses the tags. The ``CANDIDATES`` nearest experts by the dense score (query vs the
+expert's embedding text, which already ends with its tags) are re-ranked by
+
+    dense + TAG_WEIGHT * tag_match,   tag_match = (best tag similarity + centroid similarity) / 2
+
+where a tag's similarity is the cosine of the query and the tag name embedded by the same
+embedder ("my dog is limping" is close to "veterinary medicine"), and the centroid is the mean
+of the expert's tag vectors. Tag vectors are memoized per embedder model (tags come from a
+bounded vocabulary, so the memo warms up after a few queries). The weight was chosen on real
+dev data (``benchmarks/search_quality.py``): a tag match counts as much as the text match.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +48,7 @@ __all__ = [
     "MAX_K",
     "MAX_OFFSET",
     "MAX_QUERY_CHARS",
+    "TAG_WEIGHT",
     "InvalidQueryError",
     "SearchPage",
     "clean_query",
@@ -50,6 +64,11 @@ MAX_QUERY_CHARS = 500
 MAX_K = 50
 DEFAULT_K = 10
 MAX_OFFSET = 1_000
+CANDIDATES = 100  # dense hits re-ranked with their tags
+TAG_WEIGHT = 1.0
+_MEMO_LIMIT = 50_000
+
+TagVectors = Callable[[Sequence[str]], Vectors]
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -82,6 +101,81 @@ def check_embedder(manifest: IndexManifest, embedder: Embedder) -> None:
         f"re-run `enrich ingest` with the configured embedder, or configure "
         f"{manifest.embedder_model} for search"
     )
+
+
+class TagVectorMemo:
+    """Tag name -> vector through an embedder, remembered (bounded) for later queries."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = self._embedder = embedder
+        self._vectors: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, tags: Sequence[str]) -> Vectors:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(tags) if t not in self._vectors]
+        if missing:
+            fresh = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
+            if fresh.shape != (len(missing), self._embedder.dimension):
+                raise EmbeddingError(
+                    f"embedder {self._embedder.model_id} returned tag vectors of shape "
+                    f"{fresh.shape}, expected ({len(missing)}, {self._embedder.dimension})"
+                )
+            with self._lock:
+                if len(self._vectors) + len(missing) > _MEMO_LIMIT:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, fresh, strict=True))
+        with self._lock:
+            known = dict(self._vectors)
+        missing_now = [t for t in tags if t not in known]
+        if missing_now:  # cleared by another thread in between: embed these again
+            known.update(zip(missing_now, self._embedder.embed_documents(missing_now), strict=True))
+        return np.stack([known[t] for t in tags]) if tags else np.zeros((0, 0), np.float32)
+
+
+_memos: dict[tuple[str, int], TagVectorMemo] = {}
+_memos_lock = threading.Lock()
+_MEMOS_LIMIT = 16
+
+
+def _memo_for(embedder: Embedder) -> TagVectorMemo:
+    """One memo per embedder object (a process normally has one)."""
+    key = (embedder.model_id, id(embedder))
+    with _memos_lock:
+        memo = _memos.get(key)
+        if memo is None or memo.embedder is not embedder:
+            if len(_memos) >= _MEMOS_LIMIT:
+                _memos.clear()
+            memo = _memos[key] = TagVectorMemo(embedder)
+        return memo
+
+
+def tag_match(query: Vectors, tag_vectors: Vectors) -> float:
+    """How well one expert's tags match the query: mean of the best tag's and the centroid's cosine."""
+    if len(tag_vectors) == 0:
+        return 0.0
+    centroid = tag_vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    centroid_similarity = float(centroid @ query) / norm if norm > 0 else 0.0
+    return 0.5 * float((tag_vectors @ query).max()) + 0.5 * centroid_similarity
+
+
+def rerank_with_tags(
+    query: Vectors,
+    hits: Sequence[SearchHit],
+    tag_vectors: TagVectors,
+    *,
+    weight: float = TAG_WEIGHT,
+) -> list[SearchHit]:
+    """``hits`` re-scored ``dense + weight * tag_match`` and sorted, best first (stable)."""
+    tags = sorted({t for hit in hits for t in hit.record.tags})
+    vectors = dict(zip(tags, tag_vectors(tags), strict=True)) if tags else {}
+    scored = []
+    for hit in hits:
+        own = [vectors[t] for t in dict.fromkeys(hit.record.tags)]
+        match = tag_match(query, np.stack(own)) if own else 0.0
+        scored.append(SearchHit(record=hit.record, score=float(hit.score) + weight * match))
+    return sorted(scored, key=lambda hit: hit.score, reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +216,16 @@ def search_page(
     offset: int = 0,
     filters: SearchFilters = NO_FILTERS,
     explain_with: VectorCache | None = None,
+    tag_vectors: TagVectors | None = None,
 ) -> SearchPage:
     """Hits ``offset+1 .. offset+k`` of the experts nearest the query that pass ``filters``.
 
     Filters are applied before ranking (the index searches only the candidates), so a page is
     full whenever enough experts pass. With ``explain_with`` (the ingest's vector cache) each hit
     carries ``matched_tags`` and ``evidence`` (``enrichment_core.explain``), at no model call.
+    Ranking: the ``max(offset + k, CANDIDATES)`` dense nearest are re-ranked with their tags
+    (module doc); ``tag_vectors`` embeds tag names (default: the embedder, memoized); a hit's
+    score is the fused score.
 
     Raises ``InvalidQueryError`` (empty or over ``MAX_QUERY_CHARS`` characters, ``k`` outside
     1..``MAX_K``, ``offset`` outside 0..``MAX_OFFSET``), ``IndexNotFoundError`` (nothing promoted
@@ -147,11 +245,8 @@ def search_page(
         if not candidates:  # nothing passes: no need to embed the query
             return SearchPage(hits=[], total=0, offset=offset, k=k)
     vector = _query_vector(embedder, text)
-    ranked = sorted(
-        index.search(vector, offset + k, candidates=candidates),
-        key=lambda hit: hit.score,
-        reverse=True,
-    )
+    dense = index.search(vector, max(offset + k, CANDIDATES), candidates=candidates)
+    ranked = rerank_with_tags(vector, dense, tag_vectors or _memo_for(embedder))
     # The index may have been replaced between reading its records and searching it: re-check.
     hits = [h for h in ranked if filters.matches(h.record)][offset : offset + k]
     if explain_with is not None:
