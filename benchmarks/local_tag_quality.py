@@ -102,7 +102,10 @@ def resume_quality(path: Path) -> None:
         TagRequest(username=f"r{i}", job_title=None, bio=r["resume"]) for i, r in enumerate(rows)
     ]
     tags = LocalTagGenerator().tag_many(requests)
-    embed = lambda texts: local_model.encode(texts, unavailable=TaggerUnavailableError)  # noqa: E731
+
+    def embed(texts: list[str]) -> Vectors:
+        return local_model.encode(texts, unavailable=TaggerUnavailableError)
+
     named_embedding = named_words = 0
     for row, generated in zip(rows, tags, strict=True):
         if not generated:

@@ -277,7 +277,7 @@ class BM25:
 # --- one set ---------------------------------------------------------------------------------
 
 
-def run_set(
+def run_set(  # noqa: C901 - one benchmark set, step by step, kept in one place to read
     name: str,
     profiles: list[Profile],
     queries: dict[str, str],

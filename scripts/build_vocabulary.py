@@ -101,7 +101,7 @@ def _is_occupation_plural(word: str) -> bool:
     return w.endswith("s") and (w == "mechanics" or not _NOT_PERSON.search(w))
 
 
-def occupation_names(title: str) -> list[str]:
+def occupation_names(title: str) -> list[str]:  # noqa: C901 - O*NET title grammar, case by case
     """O*NET title -> occupation names ('Claims Adjusters, Examiners, and Investigators' ->
     claims adjuster, claims examiner, claims investigator; 'Dentists, General' -> dentist;
     'Police, Fire, and Ambulance Dispatchers' -> police dispatcher, fire dispatcher, ...)."""

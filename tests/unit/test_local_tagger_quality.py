@@ -56,7 +56,8 @@ def test_employer_names_never_appear_in_tags(i: int, tags_by_bio: list[list[str]
     company = BIOS[i]["company"].lower()
     own_word = company.split()[0]
     for tag in tags_by_bio[i]:
-        assert own_word not in tag.split() and company not in tag, (tag, BIOS[i]["company"])
+        assert own_word not in tag.split(), (tag, BIOS[i]["company"])
+        assert company not in tag, (tag, BIOS[i]["company"])
 
 
 def test_every_tag_is_a_normalized_vocabulary_entry(tags_by_bio: list[list[str]]) -> None:
@@ -90,7 +91,8 @@ def test_the_vocabulary_vectors_are_cached_on_disk_by_model_and_vocabulary(
     again = vocabulary.vectors(vocab, model_key="m", encode=encode, cache_dir=tmp_path)  # type: ignore[arg-type]
     other = vocabulary.vectors(vocab, model_key="other", encode=encode, cache_dir=tmp_path)  # type: ignore[arg-type]
     assert calls == [len(vocab.tags), len(vocab.tags)]  # "m" once, "other" once
-    assert (first == again).all() and (first == other).all()
+    assert (first == again).all()
+    assert (first == other).all()
     assert len(list(tmp_path.glob("vocabulary-*.npy"))) == 2
 
 
