@@ -18,8 +18,6 @@ dev data (``benchmarks/search_quality.py``): a tag match counts as much as the t
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +39,13 @@ from enrichment_core.ports import (
     SearchIndex,
     VectorCache,
     Vectors,
+)
+from enrichment_core.tag_ranking import (
+    TAG_WEIGHT,
+    TagVectors,
+    from_cache,
+    memo_for,
+    rerank_with_tags,
 )
 
 __all__ = [
@@ -65,10 +70,6 @@ MAX_K = 50
 DEFAULT_K = 10
 MAX_OFFSET = 1_000
 CANDIDATES = 100  # dense hits re-ranked with their tags
-TAG_WEIGHT = 1.0
-_MEMO_LIMIT = 50_000
-
-TagVectors = Callable[[Sequence[str]], Vectors]
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -101,81 +102,6 @@ def check_embedder(manifest: IndexManifest, embedder: Embedder) -> None:
         f"re-run `enrich ingest` with the configured embedder, or configure "
         f"{manifest.embedder_model} for search"
     )
-
-
-class TagVectorMemo:
-    """Tag name -> vector through an embedder, remembered (bounded) for later queries."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = self._embedder = embedder
-        self._vectors: dict[str, Vectors] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, tags: Sequence[str]) -> Vectors:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(tags) if t not in self._vectors]
-        if missing:
-            fresh = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
-            if fresh.shape != (len(missing), self._embedder.dimension):
-                raise EmbeddingError(
-                    f"embedder {self._embedder.model_id} returned tag vectors of shape "
-                    f"{fresh.shape}, expected ({len(missing)}, {self._embedder.dimension})"
-                )
-            with self._lock:
-                if len(self._vectors) + len(missing) > _MEMO_LIMIT:
-                    self._vectors.clear()
-                self._vectors.update(zip(missing, fresh, strict=True))
-        with self._lock:
-            known = dict(self._vectors)
-        missing_now = [t for t in tags if t not in known]
-        if missing_now:  # cleared by another thread in between: embed these again
-            known.update(zip(missing_now, self._embedder.embed_documents(missing_now), strict=True))
-        return np.stack([known[t] for t in tags]) if tags else np.zeros((0, 0), np.float32)
-
-
-_memos: dict[tuple[str, int], TagVectorMemo] = {}
-_memos_lock = threading.Lock()
-_MEMOS_LIMIT = 16
-
-
-def _memo_for(embedder: Embedder) -> TagVectorMemo:
-    """One memo per embedder object (a process normally has one)."""
-    key = (embedder.model_id, id(embedder))
-    with _memos_lock:
-        memo = _memos.get(key)
-        if memo is None or memo.embedder is not embedder:
-            if len(_memos) >= _MEMOS_LIMIT:
-                _memos.clear()
-            memo = _memos[key] = TagVectorMemo(embedder)
-        return memo
-
-
-def tag_match(query: Vectors, tag_vectors: Vectors) -> float:
-    """How well one expert's tags match the query: mean of the best tag's and the centroid's cosine."""
-    if len(tag_vectors) == 0:
-        return 0.0
-    centroid = tag_vectors.mean(axis=0)
-    norm = float(np.linalg.norm(centroid))
-    centroid_similarity = float(centroid @ query) / norm if norm > 0 else 0.0
-    return 0.5 * float((tag_vectors @ query).max()) + 0.5 * centroid_similarity
-
-
-def rerank_with_tags(
-    query: Vectors,
-    hits: Sequence[SearchHit],
-    tag_vectors: TagVectors,
-    *,
-    weight: float = TAG_WEIGHT,
-) -> list[SearchHit]:
-    """``hits`` re-scored ``dense + weight * tag_match`` and sorted, best first (stable)."""
-    tags = sorted({t for hit in hits for t in hit.record.tags})
-    vectors = dict(zip(tags, tag_vectors(tags), strict=True)) if tags else {}
-    scored = []
-    for hit in hits:
-        own = [vectors[t] for t in dict.fromkeys(hit.record.tags)]
-        match = tag_match(query, np.stack(own)) if own else 0.0
-        scored.append(SearchHit(record=hit.record, score=float(hit.score) + weight * match))
-    return sorted(scored, key=lambda hit: hit.score, reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,7 +172,10 @@ def search_page(
             return SearchPage(hits=[], total=0, offset=offset, k=k)
     vector = _query_vector(embedder, text)
     dense = index.search(vector, max(offset + k, CANDIDATES), candidates=candidates)
-    ranked = rerank_with_tags(vector, dense, tag_vectors or _memo_for(embedder))
+    if tag_vectors is None:
+        memo = memo_for(embedder)
+        tag_vectors = memo if explain_with is None else from_cache(explain_with, embedder, memo)
+    ranked = rerank_with_tags(vector, dense, tag_vectors)
     # The index may have been replaced between reading its records and searching it: re-check.
     hits = [h for h in ranked if filters.matches(h.record)][offset : offset + k]
     if explain_with is not None:

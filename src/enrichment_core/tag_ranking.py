@@ -1,0 +1,117 @@
+"""Tag-aware ranking for the search use case: tag vectors and the fused score.
+
+``dense + TAG_WEIGHT * tag_match``, where ``tag_match`` is the mean of the query's cosine to the
+expert's best tag and to the centroid of its tags (see ``enrichment_core.search``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from enrichment_core.errors import EmbeddingError
+from enrichment_core.ingest import embedder_key, text_hash
+from enrichment_core.ports import Embedder, SearchHit, VectorCache, Vectors
+
+TAG_WEIGHT = 1.0
+_MEMO_LIMIT = 50_000
+
+TagVectors = Callable[[Sequence[str]], Vectors]
+
+
+class TagVectorMemo:
+    """Tag name -> vector through an embedder, remembered (bounded) for later queries."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = self._embedder = embedder
+        self._vectors: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, tags: Sequence[str]) -> Vectors:
+        with self._lock:
+            missing = [t for t in dict.fromkeys(tags) if t not in self._vectors]
+        if missing:
+            fresh = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
+            if fresh.shape != (len(missing), self._embedder.dimension):
+                raise EmbeddingError(
+                    f"embedder {self._embedder.model_id} returned tag vectors of shape "
+                    f"{fresh.shape}, expected ({len(missing)}, {self._embedder.dimension})"
+                )
+            with self._lock:
+                if len(self._vectors) + len(missing) > _MEMO_LIMIT:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, fresh, strict=True))
+        with self._lock:
+            known = dict(self._vectors)
+        missing_now = [t for t in tags if t not in known]
+        if missing_now:  # cleared by another thread in between: embed these again
+            known.update(zip(missing_now, self._embedder.embed_documents(missing_now), strict=True))
+        return np.stack([known[t] for t in tags]) if tags else np.zeros((0, 0), np.float32)
+
+
+_memos: dict[tuple[str, int], TagVectorMemo] = {}
+_memos_lock = threading.Lock()
+_MEMOS_LIMIT = 16
+
+
+def memo_for(embedder: Embedder) -> TagVectorMemo:
+    """One memo per embedder object (a process normally has one)."""
+    key = (embedder.model_id, id(embedder))
+    with _memos_lock:
+        memo = _memos.get(key)
+        if memo is None or memo.embedder is not embedder:
+            if len(_memos) >= _MEMOS_LIMIT:
+                _memos.clear()
+            memo = _memos[key] = TagVectorMemo(embedder)
+        return memo
+
+
+def tag_match(query: Vectors, tag_vectors: Vectors) -> float:
+    """How well one expert's tags match the query: mean of the best tag's and the centroid's cosine."""
+    if len(tag_vectors) == 0:
+        return 0.0
+    centroid = tag_vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    centroid_similarity = float(centroid @ query) / norm if norm > 0 else 0.0
+    return 0.5 * float((tag_vectors @ query).max()) + 0.5 * centroid_similarity
+
+
+def rerank_with_tags(
+    query: Vectors,
+    hits: Sequence[SearchHit],
+    tag_vectors: TagVectors,
+    *,
+    weight: float = TAG_WEIGHT,
+) -> list[SearchHit]:
+    """``hits`` re-scored ``dense + weight * tag_match`` and sorted, best first (stable)."""
+    tags = sorted({t for hit in hits for t in hit.record.tags})
+    vectors = dict(zip(tags, tag_vectors(tags), strict=True)) if tags else {}
+    scored = []
+    for hit in hits:
+        own = [vectors[t] for t in dict.fromkeys(hit.record.tags)]
+        match = tag_match(query, np.stack(own)) if own else 0.0
+        scored.append(SearchHit(record=hit.record, score=float(hit.score) + weight * match))
+    return sorted(scored, key=lambda hit: hit.score, reverse=True)
+
+
+def from_cache(cache: VectorCache, embedder: Embedder, fallback: TagVectors) -> TagVectors:
+    """Tag vectors from the ingest's vector cache (it holds every indexed tag's vector when the
+    index was built with explanations), embedding only what it lacks."""
+    key = embedder_key(embedder)
+
+    def vectors(tags: Sequence[str]) -> Vectors:
+        hashes = {t: text_hash(t) for t in tags}
+        found = cache.get_many(key, sorted(set(hashes.values())))
+        known = {
+            t: found[h]
+            for t, h in hashes.items()
+            if h in found and found[h].shape == (embedder.dimension,)
+        }
+        missing = [t for t in tags if t not in known]
+        if missing:
+            known.update(zip(missing, fallback(missing), strict=True))
+        return np.stack([known[t] for t in tags]) if tags else np.zeros((0, 0), np.float32)
+
+    return vectors
