@@ -236,6 +236,7 @@ def _ingest_locked(
         built_at=datetime.now(UTC),
     )
     _stage_verify_promote(index, matrix, records, manifest)
+    _prune(cache, embedder_key(embedder), set(hashes) | set(extra), enabled=explain)
 
     untagged = total - len(records)
     log.info(
@@ -254,6 +255,14 @@ def _ingest_locked(
         dimension=embedder.dimension,
         seconds=time.perf_counter() - started,
     )
+
+
+def _prune(cache: VectorCache, key: str, keep: set[str], *, enabled: bool) -> None:
+    if enabled:  # keep what the promoted build uses (a killed ingest prunes nothing)
+        try:
+            cache.prune(key, keep)
+        except Exception as exc:  # noqa: BLE001 - only a bound is lost; the ingest succeeded
+            _log.warning("could not prune the vector cache: %s", exc)
 
 
 def _tagged_experts(repo: ExpertRepo) -> tuple[list[Expert], int]:

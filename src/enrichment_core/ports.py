@@ -190,6 +190,9 @@ class VectorCache(Protocol):
 
     def put_many(self, embedder_key: str, vectors: Mapping[str, Vectors]) -> None: ...
 
+    def prune(self, embedder_key: str, keep: Collection[str]) -> int:
+        """Drop ``embedder_key``'s vectors whose hash is not in ``keep``; returns how many."""
+
 
 @dataclass(frozen=True, slots=True)
 class IndexRecord:

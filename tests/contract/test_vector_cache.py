@@ -152,3 +152,16 @@ def test_only_the_latest_corrupt_cache_is_kept(tmp_path: Path) -> None:
         SqliteVectorCache(path).close()
         time.sleep(0.01)
     assert len(list(tmp_path.glob("*.corrupt-*"))) == 1
+
+
+def test_the_sqlite_cache_prunes_what_no_build_uses_and_keeps_other_embedders(
+    tmp_path: Path,
+) -> None:
+    vector = np.ones(4, dtype=np.float32)
+    with SqliteVectorCache(tmp_path / "cache.sqlite3") as cache:
+        cache.put_many("a@4", {f"h{i}": vector for i in range(700)})  # over one chunk of keeps
+        cache.put_many("b@4", {"h1": vector})
+        assert cache.prune("a@4", keep={f"h{i}" for i in range(600)}) == 100
+        assert cache.count("a@4") == 600
+        assert cache.count("b@4") == 1
+        assert set(cache.get_many("a@4", ["h1", "h650"])) == {"h1"}

@@ -319,3 +319,33 @@ def test_tags_and_bio_sentences_are_embedded_once_in_the_same_plan(tmp_path: Pat
     assert report.explanation_texts == len(sentences | tags)
     assert plans == [report.embedded + report.explanation_embedded]
     assert setup.run().explanation_embedded == 0  # cached: never embedded again
+
+
+# --- issue 10, item 8: the cache keeps only what the promoted build uses ---------------------
+
+
+def test_after_a_promotion_the_cache_holds_only_the_texts_of_the_promoted_build(
+    tmp_path: Path,
+) -> None:
+    first = Setup(tmp_path, [tagged(n) for n in range(5)])
+    first.run()
+    full = first.cache.count()
+    edited = Setup(tmp_path, [tagged(n, bio=f"A new bio number {n}.") for n in range(5)])
+    edited.cache = first.cache  # the same cache file, the directory edited since
+    report = edited.run()
+    assert report.embedded == 5
+    again = Setup(tmp_path, [tagged(n, bio=f"A new bio number {n}.") for n in range(5)])
+    again.cache = InMemoryVectorCache()
+    again.run()
+    assert first.cache.count() == again.cache.count()  # the old bios' vectors are gone
+    assert first.cache.count() < full + 5 + 5  # not every text ever embedded
+
+
+def test_pruning_keeps_other_embedders_vectors() -> None:
+    cache = InMemoryVectorCache()
+    vector = HashingEmbedder().embed_query("x")
+    cache.put_many("model-a@64", {"h1": vector, "h2": vector})
+    cache.put_many("model-b@64", {"h1": vector})
+    assert cache.prune("model-a@64", keep={"h2"}) == 1
+    assert cache.count("model-a@64") == 1
+    assert cache.count("model-b@64") == 1

@@ -15,7 +15,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -148,6 +148,22 @@ class SqliteVectorCache:
                 rows,
             )
 
+    def prune(self, embedder_key: str, keep: Collection[str]) -> int:
+        """Drop ``embedder_key``'s vectors that are not in ``keep`` (one transaction)."""
+        with self._lock, self._conn:
+            self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep_hashes (h TEXT PRIMARY KEY)")
+            self._conn.execute("DELETE FROM keep_hashes")
+            self._conn.executemany(
+                "INSERT OR IGNORE INTO keep_hashes VALUES (?)", [(h,) for h in keep]
+            )
+            removed = self._conn.execute(
+                "DELETE FROM vectors WHERE embedder_key = ? "
+                "AND text_hash NOT IN (SELECT h FROM keep_hashes)",
+                (embedder_key,),
+            ).rowcount
+            self._conn.execute("DELETE FROM keep_hashes")
+        return int(removed)
+
     def count(self, embedder_key: str | None = None) -> int:
         """How many vectors are cached (for one embedder key, or in all)."""
         with self._lock:
@@ -189,6 +205,14 @@ class InMemoryVectorCache:
         rows = {(embedder_key, h): _as_row(v).copy() for h, v in vectors.items()}
         with self._lock:
             self._vectors.update(rows)
+
+    def prune(self, embedder_key: str, keep: Collection[str]) -> int:
+        wanted = set(keep)
+        with self._lock:
+            stale = [k for k in self._vectors if k[0] == embedder_key and k[1] not in wanted]
+            for k in stale:
+                del self._vectors[k]
+        return len(stale)
 
     def count(self, embedder_key: str | None = None) -> int:
         with self._lock:
