@@ -176,17 +176,20 @@ def test_an_errored_answer_counts_as_the_first_attempt_and_is_retried_online_onc
 ) -> None:
     setup = Setup(fake, max_requests=10)
     fake.script("500", "invalid_json", endpoint=BATCH_REQUEST)
-    fake.script("503", "ok", endpoint=GENERATE)  # e0 fails its online retry; e1 succeeds
+    # One of the two online retries meets a 503, the other succeeds; which one gets the 503
+    # depends on which retry reaches the fake first (they run concurrently).
+    fake.script("503", "ok", endpoint=GENERATE)
     result = setup.run()
     assert result.batch is not None
     assert result.batch.request_errors == 2
     assert fake.request_count(GENERATE) == 2  # one online call each, never a third attempt
-    assert [f.username for f in result.report.failed] == ["e0"]
-    e0 = setup.repo.get("e0")
-    assert e0 is not None
-    assert e0.tags is None
-    assert "Transient" in (e0.tagging_error or "")
-    assert setup.tags()["e1"]
+    [failed] = [f.username for f in result.report.failed]
+    assert failed in {"e0", "e1"}
+    loser = setup.repo.get(failed)
+    assert loser is not None
+    assert loser.tags is None
+    assert "Transient" in (loser.tagging_error or "")
+    assert setup.tags()["e1" if failed == "e0" else "e0"]
     assert not result.clean
 
 
