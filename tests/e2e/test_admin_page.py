@@ -13,36 +13,15 @@ import pytest
 from enrichment_core.experts import new_expert
 from enrichment_core.seeding import import_experts
 from tests.support.api_harness import ADMIN_KEY, AppParts, LiveServer, build_app, promote_index
+from tests.support.browser import chromium_page, require_chromium
 from tests.support.scripted_tagger import ScriptedTagger
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TAGGER_DELAY_S = 1.5
 HOSTILE_USERNAME = "<script>alert('u')"
 HOSTILE_NAME = "<img src=x onerror=alert('n')>"
 HOSTILE_BIO = "<script>alert('b')</script><img src=x onerror=alert('b2')> I advise on tax law."
-
-
-def _require_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(
-            f"{CHROMIUM} is required in CI for the browser tests (apt-get install chromium)"
-        )
-    pytest.skip(
-        f"{CHROMIUM} is not installed (apt-get install chromium); the browser test needs it"
-    )
 
 
 def _seed(parts: AppParts) -> None:
@@ -73,7 +52,7 @@ def _seed(parts: AppParts) -> None:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[tuple[AppParts, LiveServer]]:
-    _require_chromium()
+    require_chromium()
     parts = build_app(tmp_path, tagger=ScriptedTagger(delay=TAGGER_DELAY_S))
     _seed(parts)
     with LiveServer(parts.app) as server:
@@ -82,17 +61,8 @@ def live(tmp_path: Path) -> Iterator[tuple[AppParts, LiveServer]]:
 
 @pytest.fixture
 def page(live: tuple[AppParts, LiveServer]) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.set_default_timeout(10_000)
-            yield page
-        finally:
-            browser.close()
+    with chromium_page() as page:
+        yield page
 
 
 def _record_dialogs(page: Any) -> list[str]:

@@ -13,14 +13,9 @@ from fastapi.testclient import TestClient
 from enrichment_adapters.sql.runs import SqlRunStore
 from enrichment_core.runs import BatchJobRecord, JobState, RunStatus, RunTotals
 from enrichment_core.usage import TokenUsage
-from tests.e2e.test_admin_page import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    _record_dialogs,
-    _require_chromium,
-    _sign_in,
-)
+from tests.e2e.test_admin_page import _record_dialogs, _sign_in
 from tests.support.api_harness import ADMIN, AppParts, LiveServer, build_app
+from tests.support.browser import chromium_page
 
 T0 = datetime(2026, 12, 1, 21, 30, tzinfo=UTC)
 HOSTILE_NOTE = "<img src=x onerror=alert('note')> job expired"
@@ -103,29 +98,20 @@ def test_runs_need_the_admin_key_and_an_empty_history_is_empty(client: TestClien
 
 @pytest.mark.browser
 def test_the_admin_page_shows_each_run_with_its_cost_and_the_open_jobs(tmp_path: Path) -> None:
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
     parts = build_app(tmp_path)
     record_runs(parts)
-    with LiveServer(parts.app) as server, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(10_000)
-            dialogs = _record_dialogs(page)
-            _sign_in(page, server)
-            page.wait_for_selector("#runs-body tr")
-            rows = page.locator("#runs-body tr")
-            assert rows.count() == 2
-            first = rows.nth(0).inner_text()
-            for shown in ("batch", "20,000", "1,024", "$0.0040"):
-                assert shown in first
-            second = rows.nth(1).inner_text()
-            assert "$0.2791" in second
-            assert "1,416" in second
-            assert rows.nth(0).get_attribute("title") == HOSTILE_NOTE  # text, never HTML
-            assert "1 batch job(s) open, holding 3 experts" in page.inner_text("#runs-open-jobs")
-            assert dialogs == []
-        finally:
-            browser.close()
+    with LiveServer(parts.app) as server, chromium_page() as page:
+        dialogs = _record_dialogs(page)
+        _sign_in(page, server)
+        page.wait_for_selector("#runs-body tr")
+        rows = page.locator("#runs-body tr")
+        assert rows.count() == 2
+        first = rows.nth(0).inner_text()
+        for shown in ("batch", "20,000", "1,024", "$0.0040"):
+            assert shown in first
+        second = rows.nth(1).inner_text()
+        assert "$0.2791" in second
+        assert "1,416" in second
+        assert rows.nth(0).get_attribute("title") == HOSTILE_NOTE  # text, never HTML
+        assert "1 batch job(s) open, holding 3 experts" in page.inner_text("#runs-open-jobs")
+        assert dialogs == []
