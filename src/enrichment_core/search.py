@@ -42,11 +42,12 @@ from enrichment_core.ports import (
 )
 from enrichment_core.tag_ranking import (
     TAG_WEIGHT,
-    TagVectors,
     from_cache,
     memo_for,
     rerank_with_tags,
+    table_for,
 )
+from enrichment_core.tag_table import TagVectors
 
 __all__ = [
     "DEFAULT_K",
@@ -172,10 +173,12 @@ def search_page(
             return SearchPage(hits=[], total=0, offset=offset, k=k)
     vector = _query_vector(embedder, text)
     dense = index.search(vector, max(offset + k, CANDIDATES), candidates=candidates)
+    table = None  # tag vectors given by the caller are theirs: not kept for other searches
     if tag_vectors is None:
         memo = memo_for(embedder)
         tag_vectors = memo if explain_with is None else from_cache(explain_with, embedder, memo)
-    ranked = rerank_with_tags(vector, dense, tag_vectors)
+        table = table_for(embedder)
+    ranked = rerank_with_tags(vector, dense, tag_vectors, table=table)
     # The index may have been replaced between reading its records and searching it: re-check.
     hits = [h for h in ranked if filters.matches(h.record)][offset : offset + k]
     if explain_with is not None:

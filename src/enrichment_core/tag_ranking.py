@@ -7,18 +7,17 @@ expert's best tag and to the centroid of its tags (see ``enrichment_core.search`
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from enrichment_core.errors import EmbeddingError
 from enrichment_core.ingest import embedder_key, text_hash
 from enrichment_core.ports import Embedder, SearchHit, VectorCache, Vectors
+from enrichment_core.tag_table import TagTable, TagVectors
 
 TAG_WEIGHT = 1.0
 _MEMO_LIMIT = 50_000
-
-TagVectors = Callable[[Sequence[str]], Vectors]
 
 
 class TagVectorMemo:
@@ -84,16 +83,44 @@ def rerank_with_tags(
     tag_vectors: TagVectors,
     *,
     weight: float = TAG_WEIGHT,
+    table: TagTable | None = None,
 ) -> list[SearchHit]:
-    """``hits`` re-scored ``dense + weight * tag_match`` and sorted, best first (stable)."""
-    tags = sorted({t for hit in hits for t in hit.record.tags})
-    vectors = dict(zip(tags, tag_vectors(tags), strict=True)) if tags else {}
-    scored = []
-    for hit in hits:
-        own = [vectors[t] for t in dict.fromkeys(hit.record.tags)]
-        match = tag_match(query, np.stack(own)) if own else 0.0
-        scored.append(SearchHit(record=hit.record, score=float(hit.score) + weight * match))
+    """``hits`` re-scored ``dense + weight * tag_match`` and sorted, best first (stable).
+
+    ``tag_match`` of the whole page at once from ``table`` (``table_for(embedder)`` keeps the
+    tags and tag sets of earlier queries; default: a table for this call only, filled through
+    ``tag_vectors``): the best tag of each hit and the cosine of its tags' centroid.
+    """
+    sets = [tuple(dict.fromkeys(hit.record.tags)) for hit in hits]
+    tagged = [i for i, tag_set in enumerate(sets) if tag_set]
+    match = np.zeros(len(hits), dtype=np.float64)
+    if tagged:
+        q = np.asarray(query, dtype=np.float32)
+        table = table or TagTable(len(q))
+        page = table.page([sets[i] for i in tagged], tag_vectors)
+        best = np.maximum.reduceat(page.tags[page.rows] @ q, page.starts)
+        centroid = page.centroids[page.centroid_rows] @ q
+        match[tagged] = 0.5 * best + 0.5 * centroid
+    scored = [
+        SearchHit(record=hit.record, score=float(hit.score) + weight * float(m))
+        for hit, m in zip(hits, match, strict=True)
+    ]
     return sorted(scored, key=lambda hit: hit.score, reverse=True)
+
+
+_tables: dict[tuple[str, int], tuple[Embedder, TagTable]] = {}
+
+
+def table_for(embedder: Embedder) -> TagTable:
+    """One ``TagTable`` per embedder object (a process normally has one)."""
+    key = (embedder.model_id, id(embedder))
+    with _memos_lock:
+        entry = _tables.get(key)
+        if entry is None or entry[0] is not embedder:
+            if len(_tables) >= _MEMOS_LIMIT:
+                _tables.clear()
+            entry = _tables[key] = (embedder, TagTable(embedder.dimension))
+        return entry[1]
 
 
 def from_cache(cache: VectorCache, embedder: Embedder, fallback: TagVectors) -> TagVectors:

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from enrichment_adapters.sql.runs import SqlRunStore
     from enrichment_adapters.vector_index.cache import SqliteVectorCache
     from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
-    from enrichment_core.ports import Embedder, TagGenerator
+    from enrichment_adapters.vector_index.memo import MemoizedVectorCache
+    from enrichment_core.ports import Embedder, TagGenerator, VectorCache
     from enrichment_core.usage import PriceTable
 
 TaggerChoice = Literal["gemini", "local"]
@@ -120,6 +121,12 @@ def build_vector_cache(settings: Settings) -> SqliteVectorCache:
     from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
 
     return SqliteVectorCache(default_cache_path(Path(settings.index_dir)))
+
+
+def build_search_vectors(cache: VectorCache) -> MemoizedVectorCache:
+    from enrichment_adapters.vector_index.memo import MemoizedVectorCache
+
+    return MemoizedVectorCache(cache)
 
 
 def build_run_store(settings: Settings, repo: object | None = None) -> SqlRunStore:

@@ -33,6 +33,7 @@ from enrichment_entrypoints.builders import (
     build_query_batcher,
     build_repo,
     build_run_store,
+    build_search_vectors,
     build_tagger,
     build_vector_cache,
     gemini_key,
@@ -132,6 +133,7 @@ class Services:
         self._query_embedder: Embedder | None = None
         self._index = index
         self._vector_cache = vector_cache
+        self._search_vectors: VectorCache | None = None
         self._run_store: RunStore | None = None
         self._repo_given = repo is not None
         self._batch_tagger: GeminiBatchTagger | None = None
@@ -200,6 +202,13 @@ class Services:
             self._owned.append(_Owned(cache.close))
             self._vector_cache = cache
         return self._vector_cache
+
+    @property
+    def search_vectors(self) -> VectorCache:
+        """``vector_cache`` behind an in-memory memo: a server's searches re-read the same vectors."""
+        if self._search_vectors is None:
+            self._search_vectors = build_search_vectors(self.vector_cache)
+        return self._search_vectors
 
     @property
     def run_store(self) -> RunStore:

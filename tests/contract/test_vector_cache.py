@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +17,7 @@ from enrichment_adapters.vector_index.cache import (
     VectorCacheUnavailableError,
     default_cache_path,
 )
+from enrichment_adapters.vector_index.memo import MemoizedVectorCache
 from enrichment_core.ports import VectorCache
 
 KEY = "fake:hashing@4"
@@ -62,9 +64,14 @@ class VectorCacheContract:
         assert len(got) == 1_200
         np.testing.assert_array_equal(got["h1199"], vec(1199, 1, 2, 3))
 
-    def test_returned_vectors_are_copies(self, cache: VectorCache) -> None:
+    def test_a_caller_cannot_change_the_cached_vectors(self, cache: VectorCache) -> None:
         cache.put_many(KEY, {"a": vec(1, 0, 0, 0)})
-        cache.get_many(KEY, ["a"])["a"][0] = 9.0
+        got = cache.get_many(KEY, ["a"])["a"]
+        if got.flags.writeable:  # a private copy, or a read-only shared array
+            got[0] = 9.0
+        else:
+            with pytest.raises(ValueError, match="read-only"):
+                got[0] = 9.0
         assert cache.get_many(KEY, ["a"])["a"][0] == 1.0
 
 
@@ -72,6 +79,13 @@ class TestInMemoryVectorCache(VectorCacheContract):
     @pytest.fixture
     def cache(self) -> VectorCache:
         return InMemoryVectorCache()
+
+
+class TestMemoizedSqliteVectorCache(VectorCacheContract):
+    @pytest.fixture
+    def cache(self, tmp_path: Path) -> Iterator[VectorCache]:
+        with SqliteVectorCache(default_cache_path(tmp_path / "index")) as inner:
+            yield MemoizedVectorCache(inner)
 
 
 class TestSqliteVectorCache(VectorCacheContract):
@@ -165,3 +179,73 @@ def test_the_sqlite_cache_prunes_what_no_build_uses_and_keeps_other_embedders(
         assert cache.count("a@4") == 600
         assert cache.count("b@4") == 1
         assert set(cache.get_many("a@4", ["h1", "h650"])) == {"h1"}
+
+
+class CountingCache(InMemoryVectorCache):
+    """An inner cache that counts the hashes asked of it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def get_many(self, embedder_key: str, text_hashes: Sequence[str]) -> dict[str, np.ndarray]:
+        self.asked.extend(text_hashes)
+        return super().get_many(embedder_key, text_hashes)
+
+
+def test_the_memo_reads_each_vector_from_the_inner_cache_once() -> None:
+    inner = CountingCache()
+    inner.put_many(KEY, {"a": vec(1, 0, 0, 0), "b": vec(0, 1, 0, 0)})
+    memo = MemoizedVectorCache(inner)
+    for _ in range(3):
+        got = memo.get_many(KEY, ["a", "b", "nope"])
+        assert set(got) == {"a", "b"}
+        np.testing.assert_array_equal(got["b"], vec(0, 1, 0, 0))
+    # a miss is asked again (it may be written later); a hit never is
+    assert sorted(inner.asked) == ["a", "b", "nope", "nope", "nope"]
+    assert (memo.hits, memo.misses) == (4, 5)
+
+
+def test_the_memo_is_bounded_and_forgets_the_least_recently_used() -> None:
+    inner = CountingCache()
+    inner.put_many(KEY, {h: vec(i, 0, 0, 1) for i, h in enumerate("abc")})
+    memo = MemoizedVectorCache(inner, max_vectors=2)
+    memo.get_many(KEY, ["a", "b"])
+    memo.get_many(KEY, ["a"])  # a is now more recent than b
+    memo.get_many(KEY, ["c"])  # evicts b
+    assert len(memo) == 2
+    inner.asked.clear()
+    memo.get_many(KEY, ["a", "b", "c"])
+    assert inner.asked == ["b"]
+
+
+def test_the_memo_forgets_what_prune_removes_and_sees_a_vector_put_again() -> None:
+    memo = MemoizedVectorCache(InMemoryVectorCache())
+    memo.put_many(KEY, {"a": vec(1, 0, 0, 0), "b": vec(0, 1, 0, 0)})
+    memo.get_many(KEY, ["a", "b"])
+    assert memo.prune(KEY, keep={"a"}) == 1
+    assert set(memo.get_many(KEY, ["a", "b"])) == {"a"}
+    memo.put_many(KEY, {"a": vec(0, 0, 1, 0)})
+    np.testing.assert_array_equal(memo.get_many(KEY, ["a"])["a"], vec(0, 0, 1, 0))
+
+
+def test_concurrent_readers_of_the_memo_each_get_their_own_vectors() -> None:
+    inner = InMemoryVectorCache()
+    inner.put_many(KEY, {f"h{i}": vec(i, i, 0, 1) for i in range(400)})
+    memo = MemoizedVectorCache(inner, max_vectors=150)  # evicting all along
+    wrong: list[str] = []
+
+    def read(offset: int) -> None:
+        for n in range(300):
+            i = (offset * 37 + n) % 400
+            got = memo.get_many(KEY, [f"h{i}", f"h{(i + 1) % 400}"])
+            if got[f"h{i}"][0] != i or got[f"h{(i + 1) % 400}"][0] != (i + 1) % 400:
+                wrong.append(f"h{i}")
+
+    threads = [threading.Thread(target=read, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+    assert len(memo) <= 150

@@ -111,7 +111,7 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
         intake_timeout_s=container.intake_timeout_s,
         retry_timeout_s=container.retry_timeout_s,
         retry_delay_s=retry_delay_s,
-        explanations=container.vector_cache,
+        explanations=container.search_vectors,
         runs=container.run_store,
     )
 
