@@ -242,11 +242,11 @@ def directory_order(experts: list[Expert], texts: list[str]) -> list[str]:
     from enrichment_core.ingest import embedding_text, index_record, text_hash
 
     wanted, ordered = set(texts), []
-    for expert in experts:
+    for n, expert in enumerate(experts, start=1):
         if not expert.tags:
             continue
         text = embedding_text(expert)
-        record = index_record(expert, text_hash(text))
+        record = index_record(expert.with_changes(id=expert.id or n), text_hash(text))
         ordered += [t for t in (text, *record.tags, *record.sentences) if t in wanted]
     return list(dict.fromkeys(ordered))
 
