@@ -21,7 +21,11 @@ RECOVERY_STEP = 0.02
 
 
 class RateLimiter:
-    """``clock`` and ``sleep`` are injectable (tests drive them with a virtual clock)."""
+    """``clock`` and ``sleep`` are injectable (tests drive them with a virtual clock).
+
+    ``rpm=math.inf`` means no limit: requests are not spaced, only a pause (a 429, an outage)
+    holds them back.
+    """
 
     def __init__(
         self,
@@ -30,8 +34,8 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
     ) -> None:
-        if rpm <= 0:
-            raise ValueError("rpm must be positive")
+        if not rpm > 0:  # NaN too
+            raise ValueError("rpm must be positive (math.inf for no limit)")
         self.rpm = rpm
         self._clock = clock
         self._sleep = sleep

@@ -16,7 +16,6 @@ virtual clock instead of the wall clock.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -68,8 +67,8 @@ class TaggingOptions:
             raise ValueError(f"max_attempts must be 1 or {MAX_ATTEMPTS} (retry once at most)")
         if self.concurrency < 1:
             raise ValueError("concurrency must be at least 1")
-        if not (self.rpm > 0 and math.isfinite(self.rpm)):
-            raise ValueError("rpm must be a positive number")
+        if not self.rpm > 0:  # math.inf: no rate limit (the local tagger's default)
+            raise ValueError("rpm must be a positive number (math.inf for no limit)")
 
 
 @dataclass(slots=True)

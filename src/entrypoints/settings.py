@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Literal
 
@@ -27,6 +28,13 @@ DEFAULT_PRICES = {
         input=0.30, cached=0.03, output=2.50, batch_input=0.15, batch_cached=0.03, batch_output=1.25
     ),
 }
+
+
+# A batch run with the local tagger, unless ENRICH_CONCURRENCY / ENRICH_RPM (or the command's
+# options) say otherwise: no quota to respect, and enough calls in flight to fill its shared model
+# passes (two passes' worth: one runs while the other's experts are saved and claimed again).
+LOCAL_TAGGING_CONCURRENCY = 128
+LOCAL_TAGGING_RPM = math.inf  # no rate limit
 
 
 class Settings(BaseSettings):
@@ -93,6 +101,15 @@ class Settings(BaseSettings):
     # Admin API
     admin_key: SecretStr | None = None
     intake_timeout_s: float = Field(default=8.0, gt=0)
+
+    def tagging_limits(self, tagger: Literal["gemini", "local"]) -> tuple[int, float]:
+        """A batch run's calls in flight and requests per minute with ``tagger``: ENRICH_CONCURRENCY
+        and ENRICH_RPM when they are set, else the defaults — for the local tagger (a model on
+        this machine has no quota) ``LOCAL_TAGGING_CONCURRENCY`` and no rate limit."""
+        local, given = tagger == "local", self.model_fields_set
+        concurrency = LOCAL_TAGGING_CONCURRENCY if local and "concurrency" not in given else None
+        rpm = LOCAL_TAGGING_RPM if local and "rpm" not in given else None
+        return concurrency or self.concurrency, rpm or self.rpm
 
     def resolved_tagger(self) -> Literal["gemini", "local"]:
         if self.tagger is not None:

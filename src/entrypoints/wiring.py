@@ -3,13 +3,8 @@
 ``Services(settings)`` builds each port on first use (so ``enrich seed`` never needs a Gemini key
 and ``enrich search`` never opens the database), derives the use cases' options from the settings
 (``TaggingOptions``, the intake and retry timeouts) and closes what it built — never what it was
-given, which belongs to the caller::
-
-    with Services(settings) as services:             # sync front doors (most CLI commands)
-        report = ingest(services.repo, services.embedder, services.index, services.vector_cache)
-
-    async with Services(settings) as services:       # async ones (`enrich tag`, the API lifespan)
-        await tag_untagged_experts(services.repo, services.tagger, services.tagging_options())
+given, which belongs to the caller: ``with Services(settings) as services:`` in the sync front
+doors, ``async with`` in the async ones (``enrich tag``, the API lifespan).
 
 The ``build_*`` functions (``enrichment_entrypoints.builders``, re-exported here) make one adapter
 each; nothing else in the entrypoints constructs one.
@@ -73,9 +68,8 @@ if TYPE_CHECKING:
     from enrichment_core.runs import RunStore
     from enrichment_core.usage import PriceTable
 
-# The use cases bound one tagger call by the adapter's own deadline (ENRICH_TAG_TIMEOUT_S) plus
-# this margin, so the adapter's clearer timeout error fires first and the use case's deadline
-# only catches an adapter that hangs.
+# The use cases bound one tagger call by the adapter's own deadline (ENRICH_TAG_TIMEOUT_S) plus this
+# margin, so the adapter's clearer timeout error fires first; theirs only catches a hung adapter.
 CALL_TIMEOUT_MARGIN_S = 5.0
 
 
@@ -85,12 +79,17 @@ def call_timeout_s(settings: Settings) -> float:
 
 
 def tagging_options(
-    settings: Settings, *, concurrency: int | None = None, rpm: float | None = None
+    settings: Settings,
+    *,
+    concurrency: int | None = None,
+    rpm: float | None = None,
+    tagger: TaggerChoice | None = None,
 ) -> TaggingOptions:
-    """The batch run's options: the settings, overridden by command-line values when given."""
+    """The batch run's options: ``Settings.tagging_limits``, overridden by command-line values."""
+    limits = settings.tagging_limits(tagger or settings.resolved_tagger())
     return TaggingOptions(
-        concurrency=concurrency or settings.concurrency,
-        rpm=rpm or settings.rpm,
+        concurrency=concurrency or limits[0],
+        rpm=rpm or limits[1],
         call_timeout_s=call_timeout_s(settings),
         max_quota_wait_s=settings.max_quota_wait_s,
     )
@@ -256,7 +255,8 @@ class Services:
     def tagging_options(
         self, *, concurrency: int | None = None, rpm: float | None = None
     ) -> TaggingOptions:
-        return tagging_options(self.settings, concurrency=concurrency, rpm=rpm)
+        kind = self.tagger_kind
+        return tagging_options(self.settings, concurrency=concurrency, rpm=rpm, tagger=kind)
 
     @property
     def intake_timeout_s(self) -> float:

@@ -84,3 +84,35 @@ def test_without_the_local_extra_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
     with pytest.raises(TaggerUnavailableError, match=r"pip install 'expert-enrichment\[local\]'"):
         LocalTagGenerator().tag_one(VET)
+
+
+@pytest.mark.slow
+def test_in_float32_shared_passes_give_every_expert_the_tags_it_gets_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from enrichment_core.experts import new_expert
+    from enrichment_entrypoints.sample_data.generator import generate_sample_experts
+
+    monkeypatch.setattr(local_model, "_default_precision", "float32")
+    rows = generate_sample_experts(80, seed=11)
+    requests = [TagRequest.for_expert(new_expert(**r)) for r in rows if r.get("bio")][:40]
+    tagger = LocalTagGenerator()
+
+    async def concurrently() -> list[list[str]]:
+        results: list[list[str]] = [[] for _ in requests]
+
+        async def one(i: int) -> None:
+            results[i] = list(await tagger.generate_tags(requests[i]))
+
+        async with anyio.create_task_group() as group:
+            for i in range(len(requests)):
+                group.start_soon(one, i)
+        return results
+
+    shared = anyio.run(concurrently)
+    alone = [tagger.tag_one(r) for r in requests]
+    assert len(requests) == 40
+    assert tagger.batching_stats().largest > 1  # the calls really shared passes
+    assert shared == alone
+    assert tagger.tag_many(requests) == alone
+    tagger.close()

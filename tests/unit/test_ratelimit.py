@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import anyio
 import pytest
 
@@ -55,6 +57,17 @@ def test_the_rate_recovers_gradually_but_never_above_the_configured_one() -> Non
 def test_rpm_must_be_positive() -> None:
     with pytest.raises(ValueError, match="rpm must be positive"):
         RateLimiter(0)
+    with pytest.raises(ValueError, match="rpm must be positive"):
+        RateLimiter(math.nan)
+
+
+def test_an_infinite_rpm_spaces_nothing_but_a_pause_still_holds() -> None:
+    clock = Clock()
+    limiter = RateLimiter(math.inf, clock=clock)
+    assert [limiter.reserve() for _ in range(5)] == [0.0] * 5
+    limiter.pause(3.0)
+    assert limiter.reserve() == pytest.approx(3.0)
+    assert limiter.reserve() == pytest.approx(3.0)  # after the pause, still no spacing
 
 
 def test_acquire_waits_for_its_slot_with_the_injected_sleep() -> None:

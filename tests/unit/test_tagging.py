@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -331,11 +332,23 @@ def test_an_expert_tagged_meanwhile_is_not_overwritten() -> None:
     assert report.already_tagged == 1
 
 
+def test_an_infinite_rpm_sends_every_call_at_once() -> None:
+    clock = VirtualClock()
+    repo = directory(*[f"u{i}" for i in range(6)])
+    tagger = ScriptedTagger(clock=clock.monotonic)
+    report = run(repo, tagger, TaggingOptions(concurrency=6, rpm=math.inf), clock=clock)
+    assert report.tagged == 6
+    assert tagger.call_times == [tagger.call_times[0]] * 6  # no spacing on the virtual clock
+
+
 def test_options_are_validated() -> None:
     with pytest.raises(ValueError, match="concurrency"):
         TaggingOptions(concurrency=0)
     with pytest.raises(ValueError, match="rpm"):
         TaggingOptions(rpm=0)
+    with pytest.raises(ValueError, match="rpm"):
+        TaggingOptions(rpm=math.nan)
+    assert TaggingOptions(rpm=math.inf).rpm == math.inf  # no limit
 
 
 def test_refused_credentials_stop_the_run_instead_of_failing_every_expert() -> None:

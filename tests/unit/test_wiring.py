@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,10 +11,11 @@ from typing import Any
 import anyio
 import pytest
 
+from enrichment_adapters.local.tagger import MAX_BATCH as LOCAL_MAX_BATCH
 from enrichment_adapters.memory import InMemoryExpertRepo
 from enrichment_adapters.vector_index.cache import SqliteVectorCache, default_cache_path
 from enrichment_core.errors import EmbedderUnavailableError, TaggerUnavailableError
-from enrichment_entrypoints.settings import Settings
+from enrichment_entrypoints.settings import LOCAL_TAGGING_CONCURRENCY, Settings
 from enrichment_entrypoints.wiring import CALL_TIMEOUT_MARGIN_S, Services
 
 
@@ -44,6 +46,36 @@ def test_the_call_timeout_is_the_adapters_deadline_plus_the_margin(tmp_path: Pat
     assert services.retry_timeout_s == options.call_timeout_s
     overridden = services.tagging_options(concurrency=1, rpm=5.0)
     assert (overridden.concurrency, overridden.rpm) == (1, 5.0)
+
+
+def test_the_local_tagger_runs_unlimited_with_enough_calls_to_fill_its_passes(
+    tmp_path: Path,
+) -> None:
+    options = Services(settings(tmp_path), tagger_choice="local").tagging_options()
+    assert (options.concurrency, options.rpm) == (LOCAL_TAGGING_CONCURRENCY, math.inf)
+    assert LOCAL_TAGGING_CONCURRENCY >= 2 * LOCAL_MAX_BATCH  # one pass runs, one refills
+    explicit = Services(settings(tmp_path), tagger_choice="local").tagging_options(
+        concurrency=4, rpm=120.0
+    )
+    assert (explicit.concurrency, explicit.rpm) == (4, 120.0)  # --concurrency / --rpm win
+
+
+def test_the_local_tagger_honours_enrich_rpm_and_enrich_concurrency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ENRICH_RPM", "300")
+    options = Services(settings(tmp_path), tagger_choice="local").tagging_options()
+    assert (options.concurrency, options.rpm) == (LOCAL_TAGGING_CONCURRENCY, 300.0)
+    monkeypatch.setenv("ENRICH_CONCURRENCY", "5")
+    options = Services(settings(tmp_path), tagger_choice="local").tagging_options()
+    assert (options.concurrency, options.rpm) == (5, 300.0)
+
+
+def test_the_gemini_tagger_keeps_its_quota_defaults(tmp_path: Path) -> None:
+    options = Services(settings(tmp_path), tagger_choice="gemini").tagging_options()
+    assert (options.concurrency, options.rpm) == (8, 600.0)
+    keyed = Services(settings(tmp_path, gemini_api_key="k"))  # gemini by default: a key is set
+    assert (keyed.tagging_options().concurrency, keyed.tagging_options().rpm) == (8, 600.0)
 
 
 def test_what_it_built_is_closed_and_what_it_was_given_is_not(tmp_path: Path) -> None:

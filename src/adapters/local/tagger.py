@@ -22,6 +22,14 @@ How an expert is tagged (deterministic: same input, same tags):
    the best entry's SOC major group is added ("dentist" brings "dentistry").
 
 The username is not used: it carries no domain words worth a tag and often noise ("dr_paws").
+
+Concurrent ``generate_tags`` calls (a batch run's workers) share model passes: a
+``MicroBatcher`` hands whatever calls are waiting, at most ``MAX_BATCH``, to one ``_tag_batch``
+in its worker thread. A lone call (the admin intake) never waits. Each caller gets its own
+expert's tags or error; an error of the whole pass (the model cannot load) reaches every caller
+of that pass. The tags do not depend on the batch: each expert's vector is computed from its
+own texts (float32 gives the same tags batched as one by one; bfloat16 rounds a little
+differently with the batch's shape, which can flip a rare near-tie).
 """
 
 from __future__ import annotations
@@ -31,12 +39,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import anyio.to_thread
 import numpy as np
 
 from enrichment_adapters.local import model as local_model
 from enrichment_adapters.local import text as text_
 from enrichment_adapters.local import vocabulary as vocabulary_
+from enrichment_adapters.micro_batching import BatchStats, MicroBatcher
 from enrichment_core.errors import InvalidTagOutputError, TaggerUnavailableError
 from enrichment_core.ports import TagRequest, Vectors
 
@@ -47,6 +55,8 @@ HUB_PENALTY = 0.25  # share of an entry's hub value subtracted from its similari
 DUPLICATE = 0.85  # never two tags this similar to each other
 CHUNK_CHARS = 600
 MAX_CHUNKS = 3
+MAX_BATCH = 64  # experts per shared model pass (~200 texts: a few of the model's own batches)
+MAX_WAIT_S = 0.005  # after a pass of several, how long the next one waits for more callers
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,15 +90,29 @@ class LocalTagGenerator:
         self._by_first_stem = by_first
         self._vectors: Vectors | None = None
         self._lock = threading.Lock()
+        self._batcher: MicroBatcher[TagRequest, list[str]] = MicroBatcher(
+            self._tag_batch, max_batch=MAX_BATCH, max_wait_s=MAX_WAIT_S, name="local-tagger"
+        )
 
     @property
     def name(self) -> str:
         return f"local:{local_model.LOCAL_MODEL_NAME}"
 
     async def generate_tags(self, request: TagRequest) -> Sequence[str]:
-        # abandon_on_cancel: a caller's timeout (the admin intake's) returns at once; the thread
-        # finishes its CPU work in the background and its result is dropped.
-        return await anyio.to_thread.run_sync(self.tag_one, request, abandon_on_cancel=True)
+        """Tags for one expert; concurrent calls share model passes (see the module's doc).
+
+        A caller's timeout or cancellation (the admin intake's) returns at once: its expert is
+        dropped from the queue, or its result from the pass it is in; nobody else notices.
+        """
+        return await self._batcher.call_async(request)
+
+    def batching_stats(self) -> BatchStats:
+        """Shared passes run by ``generate_tags`` so far, experts in them, the largest pass."""
+        return self._batcher.stats()
+
+    def close(self) -> None:
+        """Stop the batching worker thread; later calls tag in their own pass."""
+        self._batcher.close()
 
     def tag_one(self, request: TagRequest) -> list[str]:
         """Tag one expert in the calling thread (blocking CPU work).

@@ -24,10 +24,12 @@ if TYPE_CHECKING:
 @click.option(
     "--concurrency",
     type=click.IntRange(1, 256),
-    help="Tagger calls in flight (ENRICH_CONCURRENCY).",
+    help="Tagger calls in flight (ENRICH_CONCURRENCY; default 8, 128 with the local tagger).",
 )
 @click.option(
-    "--rpm", type=click.FloatRange(min=0.1), help="Requests per minute, steady (ENRICH_RPM)."
+    "--rpm",
+    type=click.FloatRange(min=0.1),
+    help="Requests per minute, steady (ENRICH_RPM; default 600, no limit with the local tagger).",
 )
 @click.option(
     "--tagger",
