@@ -28,6 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar, cast
 
+import anyio.to_thread
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -94,8 +96,8 @@ class MicroBatcher(Generic[T, R]):
                 loop.call_soon_threadsafe(_settle, future)
 
         ticket = self._submit(item, wake)
-        if ticket is None:
-            return self._direct(item)
+        if ticket is None:  # closed: a pass of its own, off the event loop
+            return await anyio.to_thread.run_sync(self._direct, item, abandon_on_cancel=True)
         try:
             await future
         except BaseException:

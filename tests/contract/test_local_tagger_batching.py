@@ -67,6 +67,7 @@ def tagger(encode: ScriptedEncode, tmp_path: Path) -> Iterator[LocalTagGenerator
     local = LocalTagGenerator(cache_dir=tmp_path)
     local.vocabulary_vectors()  # embedded now (one scripted call), not inside the passes below
     encode.calls.clear()
+    encode.entered = threading.Semaphore(0)  # count only the passes of the test itself
     yield local
     encode.gate.set()
     local.close()
@@ -240,3 +241,20 @@ def test_a_caller_cancelled_inside_a_pass_does_not_break_the_pass(
     anyio.run(main)
     assert len(encode.calls) == 2
     assert answers[GOOD[1].username] == tagger.tag_one(GOOD[1])
+
+
+def test_after_close_each_call_is_a_pass_of_its_own_and_still_answered(
+    tagger: LocalTagGenerator, encode: ScriptedEncode
+) -> None:
+    tagger.close()
+    answers: Answers = {}
+
+    async def main() -> None:
+        async with anyio.create_task_group() as group:
+            for request in GOOD[:2]:
+                group.start_soon(ask, tagger, request, answers)
+
+    anyio.run(main)
+    assert len(encode.calls) == 2
+    for request in GOOD[:2]:
+        assert answers[request.username] == tagger.tag_one(request)
