@@ -54,7 +54,8 @@ class _Ticket(Generic[T]):
 class MicroBatcher(Generic[T, R]):
     """Items submitted from many threads or tasks, handled by ``run_pass`` in shared passes.
 
-    ``close()`` stops the worker thread; later calls run a pass of their own item directly.
+    ``close()`` stops the worker thread; later calls are handled one by one in the caller's
+    thread: by ``direct`` when given, else by a pass of their own item.
     """
 
     def __init__(
@@ -64,10 +65,12 @@ class MicroBatcher(Generic[T, R]):
         max_batch: int,
         max_wait_s: float,
         name: str = "micro-batcher",
+        direct: Callable[[T], R] | None = None,
     ) -> None:
         if max_batch < 1 or max_wait_s < 0:
             raise ValueError("max_batch must be at least 1 and max_wait_s not negative")
         self._run_pass = run_pass
+        self._direct_call = direct  # after close: one item without a pass (default: a pass of one)
         self._max_batch = max_batch
         self._max_wait_s = max_wait_s
         self._name = name
@@ -134,6 +137,8 @@ class MicroBatcher(Generic[T, R]):
         return ticket
 
     def _direct(self, item: T) -> R:
+        if self._direct_call is not None:
+            return self._direct_call(item)
         result = self._run_pass([item])[0]
         if isinstance(result, BaseException):
             raise result

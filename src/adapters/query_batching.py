@@ -10,21 +10,21 @@ and hands each caller its own vector.
 The wait is bounded and adaptive. A lone caller never waits: when the previous pass held a single
 query, the next one starts at once, so a one-client search is as fast as without the queue. Under
 concurrent load (the previous pass held several queries) the worker waits up to ``max_wait_s`` for
-as many callers as the previous pass served, then starts with whoever is there.
+as many callers as the previous pass served, then starts with whoever is there. The queue and its
+worker are the generic ``micro_batching.MicroBatcher`` (the local tagger uses the same one).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-import time
-from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from enrichment_adapters.micro_batching import MicroBatcher
 from enrichment_core.errors import EmbeddingError
 from enrichment_core.ports import Embedder, Vectors
 
@@ -39,14 +39,6 @@ class BatchQueryEmbedder(Embedder, Protocol):
     """An ``Embedder`` that embeds several queries in one call, each as ``embed_query`` would."""
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
-
-
-@dataclass(slots=True, eq=False)
-class _Pending:
-    text: str
-    done: threading.Event = field(default_factory=threading.Event)
-    vector: Vectors | None = None
-    error: BaseException | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,17 +62,21 @@ class MicroBatchingEmbedder:
         max_batch: int = DEFAULT_MAX_BATCH,
         max_wait_s: float = DEFAULT_MAX_WAIT_S,
     ) -> None:
-        if max_batch < 1 or max_wait_s < 0:
-            raise ValueError("max_batch must be at least 1 and max_wait_s not negative")
         self._inner = inner
-        self._max_batch = max_batch
-        self._max_wait_s = max_wait_s
-        self._cond = threading.Condition()
-        self._queue: deque[_Pending] = deque()
-        self._worker: threading.Thread | None = None
-        self._closed = False
-        self._last_batch = 1
-        self._passes = self._queries = self._largest = 0
+        self._batcher: MicroBatcher[str, Vectors] = MicroBatcher(
+            self._vectors_for,
+            max_batch=max_batch,
+            max_wait_s=max_wait_s,
+            name="query-batcher",
+            direct=inner.embed_query,
+        )
+        # The batcher's lock, queue and worker thread, as the tests watch them.
+        self._cond = self._batcher._cond
+        self._queue = self._batcher._queue
+
+    @property
+    def _worker(self) -> threading.Thread | None:
+        return self._batcher._worker
 
     @property
     def inner(self) -> BatchQueryEmbedder:
@@ -98,33 +94,15 @@ class MicroBatchingEmbedder:
         return self._inner.embed_documents(texts)
 
     def embed_query(self, text: str) -> Vectors:
-        pending = _Pending(text)
-        with self._cond:
-            if self._closed:
-                return self._inner.embed_query(text)
-            self._queue.append(pending)
-            if self._worker is None:
-                self._worker = threading.Thread(target=self._run, name="query-batcher", daemon=True)
-                self._worker.start()
-            self._cond.notify_all()
-        pending.done.wait()
-        if pending.error is not None:
-            raise pending.error
-        assert pending.vector is not None
-        return pending.vector
+        return self._batcher.call(text)
 
     def stats(self) -> BatchingStats:
         """Forward passes run, queries embedded, and the largest pass so far."""
-        with self._cond:
-            return BatchingStats(self._passes, self._queries, self._largest)
+        stats = self._batcher.stats()
+        return BatchingStats(stats.passes, stats.items, stats.largest)
 
     def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            worker = self._worker
-            self._cond.notify_all()
-        if worker is not None and worker is not threading.current_thread():
-            worker.join()
+        self._batcher.close()
         stats = self.stats()
         if stats.passes:
             _log.info(
@@ -135,56 +113,14 @@ class MicroBatchingEmbedder:
                 stats.largest,
             )
 
-    # --- the worker --------------------------------------------------------------------------
-
-    def _run(self) -> None:
-        while True:
-            batch = self._next_batch()
-            if batch is None:
-                return
-            self._embed(batch)
-
-    def _next_batch(self) -> list[_Pending] | None:
-        with self._cond:
-            while not self._queue:
-                if self._closed:
-                    return None
-                self._cond.wait()
-            wanted = min(self._max_batch, self._last_batch)
-            deadline = time.monotonic() + self._max_wait_s
-            while len(self._queue) < wanted and not self._closed:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
-                self._cond.wait(remaining)
-            size = min(len(self._queue), self._max_batch)
-            batch = [self._queue.popleft() for _ in range(size)]
-            self._last_batch = size
-            self._passes += 1
-            self._queries += size
-            self._largest = max(self._largest, size)
-            return batch
-
-    def _embed(self, batch: list[_Pending]) -> None:
-        try:
-            vectors = self._vectors_for([p.text for p in batch])
-            for pending, vector in zip(batch, vectors, strict=True):
-                pending.vector = vector
-        except Exception as exc:  # noqa: BLE001 - every caller of this pass gets the error
-            for pending in batch:  # (re-raised in its own thread); the worker goes on
-                pending.error = exc
-        finally:
-            for pending in batch:
-                pending.done.set()
-
-    def _vectors_for(self, texts: list[str]) -> Vectors:
+    def _vectors_for(self, texts: list[str]) -> list[Vectors]:
         vectors = np.asarray(self._inner.embed_queries(texts), dtype=np.float32)
         if vectors.shape != (len(texts), self._inner.dimension):
             raise EmbeddingError(
                 f"embedder {self._inner.model_id} returned query vectors of shape "
                 f"{vectors.shape}, expected ({len(texts)}, {self._inner.dimension})"
             )
-        return vectors
+        return list(vectors)
 
 
 def batching_queries(
