@@ -4,7 +4,7 @@
                                              [--agreement]
 
 The same sample experts with a bio (``enrichment_entrypoints.sample_data``, seed 7) are tagged
-several ways, after the model and the vocabulary are warmed up:
+several ways, after the model, the vocabulary and the batch shapes are warmed up:
 
 1. baseline: one raw ``encode`` of exactly the texts the tagger embeds (each bio's chunks and
    each job title, as ``LocalTagGenerator._tag_batch`` prepares them);
@@ -142,7 +142,9 @@ def main() -> None:
     rows = sample_rows(args.experts)
     people = [new_expert(**row) for row in rows]
     requests = [TagRequest.for_expert(e) for e in people]
-    LocalTagGenerator().tag_many(requests[:8])  # load the model, embed the vocabulary
+    # Load the model, embed the vocabulary, and meet every batch shape once (the first call on a
+    # new shape pays for kernel selection, which would otherwise fall on whichever line is first).
+    LocalTagGenerator().tag_many(requests)
     texts = embedded_texts(requests)
 
     started = time.perf_counter()

@@ -6,7 +6,7 @@ items are waiting, at most ``max_batch``, runs one pass and hands each caller it
 A result that is an exception is raised to that item's caller only; an exception raised by the
 pass itself reaches every caller of that pass, and the worker goes on with the next one.
 
-The wait is bounded and adaptive (as in ``query_batching.MicroBatchingEmbedder``): a lone caller
+The wait is bounded and adaptive (``query_batching.MicroBatchingEmbedder`` runs on this too): a lone caller
 never waits — when the previous pass held one item the next starts at once; after a pass of
 several, the worker waits up to ``max_wait_s`` for as many callers, then starts with whoever is
 there.
