@@ -6,8 +6,7 @@ and ``enrich search`` never opens the database), derives the use cases' options 
 given, which belongs to the caller: ``with Services(settings) as services:`` in the sync front
 doors, ``async with`` in the async ones (``enrich tag``, the API lifespan).
 
-The ``build_*`` functions (``enrichment_entrypoints.builders``, re-exported here) make one adapter
-each; nothing else in the entrypoints constructs one.
+``build_*`` (``enrichment_entrypoints.builders``, re-exported here) make the adapters; nothing else does.
 """
 
 from __future__ import annotations
@@ -162,7 +161,8 @@ class Services:
                 self._owned.append(_Owned(gemini.close, gemini.aclose))
                 self._tagger = gemini
             else:
-                self._tagger = build_tagger(self.settings, "local")
+                self._tagger = local = build_tagger(self.settings, "local")
+                self._owned.append(_Owned(getattr(local, "close", lambda: None)))  # its worker
         return self._tagger
 
     @property

@@ -140,3 +140,26 @@ def test_a_query_batcher_built_here_is_closed_with_the_container(tmp_path: Path)
         assert batcher.embed_query("tax law").shape == (plain.dimension,)
     assert batcher.stats().passes >= 1
     assert batcher._worker is None or not batcher._worker.is_alive()  # closed with the container
+
+
+def test_a_local_tagger_built_here_is_closed_with_the_container(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from enrichment_entrypoints import wiring
+
+    closed: list[str] = []
+
+    class Tagger:
+        name = "local:fake"
+
+        async def generate_tags(self, request: object) -> Sequence[str]:
+            return ["tax law"]
+
+        def close(self) -> None:  # the local tagger's batching worker
+            closed.append(self.name)
+
+    monkeypatch.setattr(wiring, "build_tagger", lambda _settings, _choice: Tagger())
+    with Services(settings(tmp_path, tagger="local")) as services:
+        assert services.tagger.name == "local:fake"
+        assert closed == []
+    assert closed == ["local:fake"]
