@@ -10,8 +10,8 @@ expert's embedding text, which already ends with its tags) are re-ranked by
 
 where a tag's similarity is the cosine of the query and the tag name embedded by the same
 embedder ("my dog is limping" is close to "veterinary medicine"), and the centroid is the mean
-of the expert's tag vectors. Tag vectors are memoized per embedder model (tags come from a
-bounded vocabulary, so the memo warms up after a few queries). The weight was chosen on real
+of the expert's tag vectors. Tag vectors are kept per embedder in a ``TagTable`` (tags come from a
+bounded vocabulary, so the table warms up after a few queries). The weight was chosen on real
 dev data (``benchmarks/search_quality.py``): a tag match counts as much as the text match.
 """
 
@@ -43,7 +43,6 @@ from enrichment_core.ports import (
 from enrichment_core.tag_ranking import (
     TAG_WEIGHT,
     from_cache,
-    memo_for,
     rerank_with_tags,
     table_for,
 )
@@ -151,7 +150,7 @@ def search_page(
     full whenever enough experts pass. With ``explain_with`` (the ingest's vector cache) each hit
     carries ``matched_tags`` and ``evidence`` (``enrichment_core.explain``), at no model call.
     Ranking: the ``max(offset + k, CANDIDATES)`` dense nearest are re-ranked with their tags
-    (module doc); ``tag_vectors`` embeds tag names (default: the embedder, memoized); a hit's
+    (module doc); ``tag_vectors`` embeds tag names (default: the embedder, kept in its ``TagTable``); a hit's
     score is the fused score.
 
     Raises ``InvalidQueryError`` (empty or over ``MAX_QUERY_CHARS`` characters, ``k`` outside
@@ -175,8 +174,8 @@ def search_page(
     dense = index.search(vector, max(offset + k, CANDIDATES), candidates=candidates)
     table = None  # tag vectors given by the caller are theirs: not kept for other searches
     if tag_vectors is None:
-        memo = memo_for(embedder)
-        tag_vectors = memo if explain_with is None else from_cache(explain_with, embedder, memo)
+        embed = embedder.embed_documents  # the table keeps what it embeds
+        tag_vectors = embed if explain_with is None else from_cache(explain_with, embedder, embed)
         table = table_for(embedder)
     ranked = rerank_with_tags(vector, dense, tag_vectors, table=table)
     # The index may have been replaced between reading its records and searching it: re-check.

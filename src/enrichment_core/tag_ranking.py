@@ -11,60 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from enrichment_core.errors import EmbeddingError
 from enrichment_core.ingest import embedder_key, text_hash
 from enrichment_core.ports import Embedder, SearchHit, VectorCache, Vectors
 from enrichment_core.tag_table import TagTable, TagVectors
 
 TAG_WEIGHT = 1.0
-_MEMO_LIMIT = 50_000
-
-
-class TagVectorMemo:
-    """Tag name -> vector through an embedder, remembered (bounded) for later queries."""
-
-    def __init__(self, embedder: Embedder) -> None:
-        self.embedder = self._embedder = embedder
-        self._vectors: dict[str, Vectors] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, tags: Sequence[str]) -> Vectors:
-        with self._lock:
-            missing = [t for t in dict.fromkeys(tags) if t not in self._vectors]
-        if missing:
-            fresh = np.asarray(self._embedder.embed_documents(missing), dtype=np.float32)
-            if fresh.shape != (len(missing), self._embedder.dimension):
-                raise EmbeddingError(
-                    f"embedder {self._embedder.model_id} returned tag vectors of shape "
-                    f"{fresh.shape}, expected ({len(missing)}, {self._embedder.dimension})"
-                )
-            with self._lock:
-                if len(self._vectors) + len(missing) > _MEMO_LIMIT:
-                    self._vectors.clear()
-                self._vectors.update(zip(missing, fresh, strict=True))
-        with self._lock:
-            known = dict(self._vectors)
-        missing_now = [t for t in tags if t not in known]
-        if missing_now:  # cleared by another thread in between: embed these again
-            known.update(zip(missing_now, self._embedder.embed_documents(missing_now), strict=True))
-        return np.stack([known[t] for t in tags]) if tags else np.zeros((0, 0), np.float32)
-
-
-_memos: dict[tuple[str, int], TagVectorMemo] = {}
-_memos_lock = threading.Lock()
-_MEMOS_LIMIT = 16
-
-
-def memo_for(embedder: Embedder) -> TagVectorMemo:
-    """One memo per embedder object (a process normally has one)."""
-    key = (embedder.model_id, id(embedder))
-    with _memos_lock:
-        memo = _memos.get(key)
-        if memo is None or memo.embedder is not embedder:
-            if len(_memos) >= _MEMOS_LIMIT:
-                _memos.clear()
-            memo = _memos[key] = TagVectorMemo(embedder)
-        return memo
+_tables_lock = threading.Lock()
+_TABLES_LIMIT = 16
 
 
 def tag_match(query: Vectors, tag_vectors: Vectors) -> float:
@@ -114,10 +67,10 @@ _tables: dict[tuple[str, int], tuple[Embedder, TagTable]] = {}
 def table_for(embedder: Embedder) -> TagTable:
     """One ``TagTable`` per embedder object (a process normally has one)."""
     key = (embedder.model_id, id(embedder))
-    with _memos_lock:
+    with _tables_lock:
         entry = _tables.get(key)
         if entry is None or entry[0] is not embedder:
-            if len(_tables) >= _MEMOS_LIMIT:
+            if len(_tables) >= _TABLES_LIMIT:
                 _tables.clear()
             entry = _tables[key] = (embedder, TagTable(embedder.dimension))
         return entry[1]

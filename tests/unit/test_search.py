@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,3 +128,23 @@ def test_a_newly_promoted_index_is_searched_without_restarting(
     ingest(repo, embedder, InMemoryVectorIndex(index.store), InMemoryVectorCache())
     hits = search("veterinary", embedder=embedder, index=index, k=5)
     assert [h.record.username for h in hits] == ["horse_vet"]
+
+
+def test_tag_names_are_embedded_once_across_searches(
+    embedder: HashingEmbedder, index: InMemoryVectorIndex
+) -> None:
+    asked: list[str] = []
+
+    class Counting(HashingEmbedder):
+        def embed_documents(self, texts: Sequence[str]) -> Any:
+            asked.extend(texts)
+            return super().embed_documents(texts)
+
+    counting = Counting()  # same model id and vectors as the index's embedder
+    first = search("R&D tax credits", embedder=counting, index=index)
+    tags = sorted({t for _, _, ts in EXPERTS for t in ts})
+    assert sorted(asked) == tags  # each tag of the candidates, once
+    again = search("a vet for my dog", embedder=counting, index=index)
+    assert sorted(asked) == tags  # nothing embedded a second time
+    assert first[0].record.username == "taxpro"
+    assert again[0].record.username == "dr_paws"
