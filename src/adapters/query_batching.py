@@ -20,25 +20,17 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from enrichment_adapters.micro_batching import MicroBatcher
 from enrichment_core.errors import EmbeddingError
-from enrichment_core.ports import Embedder, Vectors
+from enrichment_core.ports import BatchQueryEmbedder, Embedder, Vectors
 
 _log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BATCH = 16
 DEFAULT_MAX_WAIT_S = 0.004
-
-
-@runtime_checkable
-class BatchQueryEmbedder(Embedder, Protocol):
-    """An ``Embedder`` that embeds several queries in one call, each as ``embed_query`` would."""
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
 
 
 @dataclass(frozen=True, slots=True)

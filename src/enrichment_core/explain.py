@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -50,8 +51,9 @@ def bio_sentences(bio: str) -> tuple[str, ...]:
     return tuple(sentences)
 
 
-def _words(text: str) -> set[str]:
-    return {w.casefold().removesuffix("s") for w in _WORD_RE.findall(text)}
+@lru_cache(maxsize=1 << 16)  # tags recur on every query that ranks their experts
+def _words(text: str) -> frozenset[str]:
+    return frozenset(w.casefold().removesuffix("s") for w in _WORD_RE.findall(text))
 
 
 def _unit(vector: Vectors) -> Vectors:
@@ -88,7 +90,7 @@ def explain_hits(
         matrix = np.stack([vectors[h] for h in found]).astype(np.float32, copy=False)
         norms = np.linalg.norm(matrix, axis=1)
         scores = (matrix @ q) / np.where(norms > 0, norms, 1.0)
-        sims = dict(zip(found, (float(x) for x in scores), strict=True))
+        sims = dict(zip(found, scores.tolist(), strict=True))
 
     def similarity(text: str) -> float | None:
         return sims.get(hashes[text])
@@ -98,7 +100,8 @@ def explain_hits(
         scored_tags = []
         for tag in hit.record.tags:
             sim = similarity(tag)
-            lexical = bool(_words(tag)) and _words(tag) <= query_words
+            words = _words(tag)
+            lexical = bool(words) and words <= query_words
             if lexical or (sim is not None and sim >= TAG_MATCH_MIN):
                 scored_tags.append((1.0 + (sim or 0.0) if lexical else sim or 0.0, tag))
         scored_tags.sort(key=lambda item: -item[0])

@@ -1,8 +1,6 @@
-"""The ports: what the core needs from the outside world, as ``typing.Protocol``s.
-
-Adapters in ``adapters`` implement them; services importing the library may bring their own.
-Every adapter of a port runs the same contract suite in ``tests/contract``.
-"""
+"""The ports: what the core needs from the outside world, as ``typing.Protocol``s. Adapters in
+``adapters`` implement them; services importing the library may bring their own. Every adapter
+of a port runs the same contract suite in ``tests/contract``."""
 
 from __future__ import annotations
 
@@ -148,13 +146,10 @@ class ExpertRepo(Protocol):
         findability_below: float | None = None,
         missing: str | None = None,
     ) -> ExpertPage:
-        """One page of experts, filtered, sorted; ``total`` counts every match.
-
-        Filters (all optional, combined with AND): tagging state, tagged-ness, having the
-        normalized ``tag``, ``min_findability <= score < findability_below`` (an unscored expert
-        matches neither bound), and ``missing`` one of ``insights.GAP_FIELDS`` (as
-        ``insights.is_missing`` decides).
-        """
+        """One page of experts, filtered (AND: tagging state, tagged-ness, the normalized
+        ``tag``, ``min_findability <= score < findability_below`` (an unscored expert matches
+        neither bound), ``missing`` one of ``insights.GAP_FIELDS``), sorted; ``total`` counts
+        every match."""
         ...
 
 
@@ -181,6 +176,14 @@ class Embedder(Protocol):
     def embed_query(self, text: str) -> Vectors:
         """Shape ``(dimension,)``; uses the model's query-side task type where it has one."""
         ...
+
+
+@runtime_checkable
+class BatchQueryEmbedder(Embedder, Protocol):
+    """An ``Embedder`` that also embeds several queries in one call (a server's concurrent
+    searches share one model pass): row ``i`` is what ``embed_query(texts[i])`` returns."""
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
 
 
 class VectorCache(Protocol):
@@ -254,10 +257,8 @@ class IndexBuilder(Protocol):
         ...
 
     def inspect(self, staged: StagedBuild) -> StagedIndexReport:
-        """Read ``staged`` back from storage and report count, dimension and ids.
-
-        ``IndexVerificationError`` when it cannot be read back.
-        """
+        """Read ``staged`` back from storage and report count, dimension and ids
+        (``IndexVerificationError`` when it cannot be read back)."""
         ...
 
     def promote(self, staged: StagedBuild) -> None:
@@ -275,11 +276,9 @@ class SearchIndex(Protocol):
     def search(
         self, query: Vectors, k: int, *, candidates: Collection[int] | None = None
     ) -> list[SearchHit]:
-        """Best ``k`` hits of the production index, reloading it first if a newer one was promoted.
-
-        ``candidates``: search only the experts with these ids (filters applied before ranking).
-        Raises ``IndexNotFoundError`` when nothing was promoted yet.
-        """
+        """Best ``k`` hits of the production index, reloading it first if a newer one was promoted;
+        ``candidates``: only the experts with these ids (filters applied before ranking).
+        Raises ``IndexNotFoundError`` when nothing was promoted yet."""
         ...
 
     def records(self) -> Sequence[IndexRecord]:

@@ -3,22 +3,16 @@
 The index records which embedder built it; a query embedded by another model (or another
 dimension) would return confident nonsense, so it is refused with a message saying how to fix it.
 
-Ranking uses the tags. The ``CANDIDATES`` nearest experts by the dense score (query vs the
-expert's embedding text, which already ends with its tags) are re-ranked by
-
-    dense + TAG_WEIGHT * tag_match,   tag_match = (best tag similarity + centroid similarity) / 2
-
-where a tag's similarity is the cosine of the query and the tag name embedded by the same
-embedder ("my dog is limping" is close to "veterinary medicine"), and the centroid is the mean
-of the expert's tag vectors. Tag vectors are kept per embedder in a ``TagTable`` (tags come from a
-bounded vocabulary, so the table warms up after a few queries). The weight was chosen on real
-dev data (``benchmarks/search_quality.py``): a tag match counts as much as the text match.
+Ranking uses the tags: the ``CANDIDATES`` nearest experts by the dense score are re-ranked with
+their tags (``enrichment_core.tag_ranking``). A server embeds the queries of searches arriving
+together in one model call: ``prepare_searches``, then ``finish_search`` each.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,37 +23,38 @@ from enrichment_core.errors import (
     IndexNotFoundError,
     InvalidQueryError,
 )
-from enrichment_core.explain import explain_hits
 from enrichment_core.filters import NO_FILTERS, SearchFilters
-from enrichment_core.ingest import embedder_key, text_hash
 from enrichment_core.ports import (
+    BatchQueryEmbedder,
     Embedder,
     IndexManifest,
+    IndexRecord,
     SearchHit,
     SearchIndex,
     VectorCache,
     Vectors,
 )
-from enrichment_core.tag_ranking import (
-    TAG_WEIGHT,
-    from_cache,
-    rerank_with_tags,
-    table_for,
-)
+from enrichment_core.tag_ranking import CANDIDATES, TAG_WEIGHT, PageRanking
 from enrichment_core.tag_table import TagVectors
 
 __all__ = [
+    "CANDIDATES",
     "DEFAULT_K",
     "MAX_K",
     "MAX_OFFSET",
     "MAX_QUERY_CHARS",
     "TAG_WEIGHT",
     "InvalidQueryError",
+    "PreparedSearch",
     "SearchPage",
+    "SearchRequest",
     "clean_query",
+    "finish_search",
     "hit_fields",
+    "prepare_searches",
     "search",
     "search_page",
+    "search_pages",
 ]
 
 # The limits both front doors show (the API's query validation, the CLI's -k range) and the use
@@ -69,7 +64,6 @@ MAX_QUERY_CHARS = 500
 MAX_K = 50
 DEFAULT_K = 10
 MAX_OFFSET = 1_000
-CANDIDATES = 100  # dense hits re-ranked with their tags
 
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"\s+")
@@ -123,14 +117,42 @@ def _check_paging(k: int, offset: int) -> None:
         )
 
 
-def _query_vector(embedder: Embedder, text: str) -> Vectors:
-    vector = np.asarray(embedder.embed_query(text), dtype=np.float32)
-    if vector.shape != (embedder.dimension,) or not np.all(np.isfinite(vector)):
+@dataclass(frozen=True, slots=True)
+class SearchRequest:
+    """One search of ``search_pages``: the arguments ``search_page`` takes besides its ports."""
+
+    query: str
+    k: int = DEFAULT_K
+    offset: int = 0
+    filters: SearchFilters = NO_FILTERS
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedSearch:
+    """A valid search with its query embedded (``prepare_searches``), ready for
+    ``finish_search``: the cleaned query, the ids passing its filters (None: no filter), how
+    many pass, and the query vector (None when nobody passes: nothing to embed or rank)."""
+
+    text: str
+    request: SearchRequest
+    candidates: list[int] | None = None
+    total: int = 0
+    vector: Vectors | None = None
+
+
+def _query_vectors(embedder: Embedder, texts: Sequence[str]) -> Vectors:
+    """One vector per text: one ``embed_queries`` call when the embedder has it, else
+    ``embed_query`` each; refused unless the shape and every value are sound."""
+    if isinstance(embedder, BatchQueryEmbedder):
+        vectors = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
+    else:
+        vectors = np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
+    if vectors.shape != (len(texts), embedder.dimension) or not np.all(np.isfinite(vectors)):
         raise EmbeddingError(
-            f"embedder {embedder.model_id} returned a query vector of shape {vector.shape}, "
-            f"expected ({embedder.dimension},)"
+            f"embedder {embedder.model_id} returned query vectors of shape {vectors.shape}, "
+            f"expected ({len(texts)}, {embedder.dimension})"
         )
-    return vector
+    return vectors
 
 
 def search_page(
@@ -157,39 +179,95 @@ def search_page(
     1..``MAX_K``, ``offset`` outside 0..``MAX_OFFSET``), ``IndexNotFoundError`` (nothing promoted
     yet), ``EmbedderMismatchError`` (the index was built by another embedder), ``EmbeddingError``.
     """
-    text = clean_query(query)
-    _check_paging(k, offset)
+    (answer,) = search_pages(
+        [SearchRequest(query, k, offset, filters)],
+        embedder=embedder,
+        index=index,
+        explain_with=explain_with,
+        tag_vectors=tag_vectors,
+    )
+    if isinstance(answer, InvalidQueryError):
+        raise answer
+    return answer
+
+
+def search_pages(
+    requests: Sequence[SearchRequest],
+    *,
+    embedder: Embedder,
+    index: SearchIndex,
+    explain_with: VectorCache | None = None,
+    tag_vectors: TagVectors | None = None,
+) -> list[SearchPage | InvalidQueryError]:
+    """Several searches at once, each answered (or its ``InvalidQueryError`` returned) as
+    ``search_page`` would alone: ``prepare_searches`` (one model call), ``finish_search`` each."""
+    ranking = PageRanking(embedder, index, explain_with, tag_vectors)
+    return [
+        p if isinstance(p, InvalidQueryError) else finish_search(p, ranking)
+        for p in prepare_searches(requests, embedder=embedder, index=index)
+    ]
+
+
+def prepare_searches(
+    requests: Sequence[SearchRequest], *, embedder: Embedder, index: SearchIndex
+) -> list[PreparedSearch | InvalidQueryError]:
+    """The first half of several searches (a server's concurrent requests): validated, checked
+    against the index, filtered, and every query that needs a vector embedded in one model call
+    (``embed_queries`` when the embedder has it).
+
+    A request's own mistake (``InvalidQueryError``) is returned in its place and costs the others
+    nothing; what concerns them all (``IndexNotFoundError``, ``EmbedderMismatchError``,
+    ``EmbeddingError``) is raised. Every request sees the same index snapshot's manifest.
+    """
+    answers: list[PreparedSearch | InvalidQueryError] = []
+    for request in requests:
+        try:
+            text = clean_query(request.query)
+            _check_paging(request.k, request.offset)
+        except InvalidQueryError as exc:
+            answers.append(exc)
+            continue
+        answers.append(PreparedSearch(text, request))
+    valid = [a for a in answers if isinstance(a, PreparedSearch)]
+    if not valid:
+        return answers
     manifest = index.manifest()
     if manifest is None:
         raise IndexNotFoundError("no index has been promoted yet: run `enrich ingest`")
     check_embedder(manifest, embedder)
-    candidates: list[int] | None = None
-    total = manifest.count
-    if filters.active:
-        candidates = filters.candidates(index.records())
-        total = len(candidates)
-        if not candidates:  # nothing passes: no need to embed the query
-            return SearchPage(hits=[], total=0, offset=offset, k=k)
-    vector = _query_vector(embedder, text)
-    dense = index.search(vector, max(offset + k, CANDIDATES), candidates=candidates)
-    table = None  # tag vectors given by the caller are theirs: not kept for other searches
-    if tag_vectors is None:
-        embed = embedder.embed_documents  # the table keeps what it embeds
-        tag_vectors = embed if explain_with is None else from_cache(explain_with, embedder, embed)
-        table = table_for(embedder)
-    ranked = rerank_with_tags(vector, dense, tag_vectors, table=table)
-    # The index may have been replaced between reading its records and searching it: re-check.
-    hits = [h for h in ranked if filters.matches(h.record)][offset : offset + k]
-    if explain_with is not None:
-        hits = explain_hits(
-            text,
-            vector,
-            hits,
-            cache=explain_with,
-            embedder_key=embedder_key(embedder),
-            text_hash=text_hash,
-        )
-    return SearchPage(hits=hits, total=total, offset=offset, k=k)
+    filtered = _with_candidates(valid, index, manifest.count)
+    wanted = [p for p in filtered if p.candidates != []]  # nobody passes: nothing to embed
+    vectors = _query_vectors(embedder, [p.text for p in wanted]) if wanted else []
+    embedded = {id(p): replace(p, vector=v) for p, v in zip(wanted, vectors, strict=True)}
+    done = iter(embedded.get(id(p), p) for p in filtered)
+    return [a if isinstance(a, InvalidQueryError) else next(done) for a in answers]
+
+
+def finish_search(prepared: PreparedSearch, ranking: PageRanking) -> SearchPage:
+    """The second half: the page of a prepared search, ranked by ``ranking`` (a
+    ``tag_ranking.PageRanking`` over the ports that prepared it)."""
+    request, vector = prepared.request, prepared.vector
+    hits = (
+        [] if vector is None else ranking.hits(prepared.text, vector, request, prepared.candidates)
+    )
+    return SearchPage(hits=hits, total=prepared.total, offset=request.offset, k=request.k)
+
+
+def _with_candidates(
+    prepared: list[PreparedSearch], index: SearchIndex, count: int
+) -> list[PreparedSearch]:
+    """Each search with the ids that pass its filters (None: no filter) and its total."""
+    records: Sequence[IndexRecord] | None = None
+    done = []
+    for search in prepared:
+        filters = search.request.filters
+        if not filters.active:
+            done.append(replace(search, total=count))
+            continue
+        records = index.records() if records is None else records
+        candidates = filters.candidates(records)
+        done.append(replace(search, candidates=candidates, total=len(candidates)))
+    return done
 
 
 def search(

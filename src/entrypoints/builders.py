@@ -15,13 +15,13 @@ if TYPE_CHECKING:
     from enrichment_adapters.gemini.batch import GeminiBatchTagger
     from enrichment_adapters.gemini.embedder import GeminiEmbedder
     from enrichment_adapters.gemini.tagger import GeminiTagGenerator
-    from enrichment_adapters.query_batching import MicroBatchingEmbedder
+    from enrichment_adapters.search_batching import BatchedSearch
     from enrichment_adapters.sql.repo import SqlExpertRepo
     from enrichment_adapters.sql.runs import SqlRunStore
     from enrichment_adapters.vector_index.cache import SqliteVectorCache
     from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex
     from enrichment_adapters.vector_index.memo import MemoizedVectorCache
-    from enrichment_core.ports import Embedder, TagGenerator, VectorCache
+    from enrichment_core.ports import Embedder, SearchIndex, TagGenerator, VectorCache
     from enrichment_core.usage import PriceTable
 
 TaggerChoice = Literal["gemini", "local"]
@@ -99,16 +99,18 @@ def build_embedder(settings: Settings, choice: str | None = None) -> Embedder:
     return LocalEmbedder(precision=settings.local_precision)
 
 
-def build_query_batcher(embedder: Embedder) -> MicroBatchingEmbedder | None:
-    """``embedder`` behind a micro-batching queue when it can embed several queries in one call
-    (the server's concurrent searches then share forward passes); None when it cannot. The
-    batcher owns a worker thread: whoever builds it closes it."""
-    from enrichment_adapters.query_batching import MicroBatchingEmbedder, batching_queries
+def build_searcher(
+    embedder: Embedder, index: SearchIndex, explain_with: VectorCache | None
+) -> BatchedSearch | None:
+    """The search use case for a server, searches arriving together sharing one model pass, when
+    ``embedder`` can embed several queries in one call; None when it cannot (each search then
+    runs on its own). The searcher owns a worker thread: whoever builds it closes it."""
+    from enrichment_adapters.search_batching import BatchedSearch
+    from enrichment_core.ports import BatchQueryEmbedder
 
-    batcher = batching_queries(embedder)
-    if isinstance(batcher, MicroBatchingEmbedder) and batcher is not embedder:
-        return batcher
-    return None
+    if not isinstance(embedder, BatchQueryEmbedder):
+        return None
+    return BatchedSearch(embedder, index, explain_with=explain_with)
 
 
 def build_index(settings: Settings) -> FaissVectorIndex:

@@ -4,9 +4,8 @@
 and ``enrich search`` never opens the database), derives the use cases' options from the settings
 (``TaggingOptions``, the intake and retry timeouts) and closes what it built — never what it was
 given, which belongs to the caller: ``with Services(settings) as services:`` in the sync front
-doors, ``async with`` in the async ones (``enrich tag``, the API lifespan).
-
-``build_*`` (``enrichment_entrypoints.builders``, re-exported here) make the adapters; nothing else does.
+doors, ``async with`` in the async ones (``enrich tag``, the API lifespan). ``build_*``
+(``enrichment_entrypoints.builders``, re-exported here) make the adapters; nothing else does.
 """
 
 from __future__ import annotations
@@ -24,10 +23,10 @@ from enrichment_entrypoints.builders import (
     build_gemini_embedder,
     build_gemini_tagger,
     build_index,
-    build_query_batcher,
     build_repo,
     build_run_store,
     build_search_vectors,
+    build_searcher,
     build_tagger,
     build_vector_cache,
     gemini_key,
@@ -46,9 +45,9 @@ __all__ = [
     "build_gemini_embedder",
     "build_gemini_tagger",
     "build_index",
-    "build_query_batcher",
     "build_repo",
     "build_run_store",
+    "build_searcher",
     "build_tagger",
     "build_vector_cache",
     "call_timeout_s",
@@ -63,6 +62,7 @@ if TYPE_CHECKING:
 
     from enrichment_adapters.csv_import import CsvImport
     from enrichment_adapters.gemini.batch import GeminiBatchTagger
+    from enrichment_adapters.search_batching import BatchedSearch
     from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, VectorCache, VectorIndex
     from enrichment_core.runs import RunStore
     from enrichment_core.usage import PriceTable
@@ -128,7 +128,8 @@ class Services:
         self._repo = repo
         self._tagger = tagger
         self._embedder = embedder
-        self._query_embedder: Embedder | None = None
+        self._searcher: BatchedSearch | None = None
+        self._searcher_built = False
         self._index = index
         self._vector_cache = vector_cache
         self._search_vectors: VectorCache | None = None
@@ -177,16 +178,15 @@ class Services:
         return self._embedder
 
     @property
-    def query_embedder(self) -> Embedder:
-        """``embedder`` for concurrent searches: queries arriving together share a forward pass."""
-        if self._query_embedder is None:
-            batcher = build_query_batcher(self.embedder)
-            if batcher is None:
-                self._query_embedder = self.embedder
-            else:
-                self._owned.append(_Owned(batcher.close))  # its worker thread
-                self._query_embedder = batcher
-        return self._query_embedder
+    def searcher(self) -> BatchedSearch | None:
+        """The search use case for a server: searches arriving together share one model pass
+        (None when the embedder cannot embed several queries at once)."""
+        if not self._searcher_built:
+            self._searcher_built = True
+            self._searcher = build_searcher(self.embedder, self.index, self.search_vectors)
+            if self._searcher is not None:
+                self._owned.append(_Owned(self._searcher.close))  # its worker thread
+        return self._searcher
 
     @property
     def index(self) -> VectorIndex:

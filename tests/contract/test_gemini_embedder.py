@@ -105,6 +105,18 @@ def test_documents_and_queries_use_their_task_types_and_the_dimension(
     assert fake.last_request(EMBED).api_version == "v1beta"
 
 
+def test_queries_embedded_together_take_one_request_and_equal_queries_alone(
+    gemini: GeminiEmbedder, fake: FakeGemini
+) -> None:
+    queries = ["tax credits", "my dog is limping", "supply chain"]
+    together = gemini.embed_queries(queries)
+    (call,) = [r for r in fake.requests if r.endpoint == EMBED]
+    assert [q["taskType"] for q in call.body["requests"]] == ["RETRIEVAL_QUERY"] * 3
+    alone = np.stack([gemini.embed_query(q) for q in queries])
+    np.testing.assert_allclose(together, alone, atol=1e-6)
+    assert gemini.embed_queries([]).shape == (0, 768)
+
+
 def test_vectors_are_unit_length_although_the_api_sends_them_unnormalized(
     gemini: GeminiEmbedder,
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +15,7 @@ import pytest
 from enrichment_adapters.local import model as local_model
 from enrichment_adapters.local.embedder import LocalEmbedder
 from enrichment_core.errors import EmbedderUnavailableError
-from enrichment_core.ports import Embedder
+from enrichment_core.ports import Embedder, Vectors
 from tests.contract.embedder_contract import DOCS, EmbedderContract
 
 
@@ -121,3 +123,46 @@ def test_without_the_local_extra_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "sentence_transformers", None)  # import now fails
     with pytest.raises(EmbedderUnavailableError, match=r"pip install 'expert-enrichment\[local\]'"):
         LocalEmbedder().embed_query("tax credits")
+
+
+@pytest.mark.slow
+def test_queries_take_the_traced_path_and_get_the_eager_vectors(
+    local_embedder: LocalEmbedder,
+) -> None:
+    queries = ["tax credits for a startup", "  UX ", DOCS[2], "a " * 300]
+    traced = local_embedder.embed_queries(queries)
+    assert local_model._query_encoders[local_embedder.precision] is not None  # not refused
+    precision = local_embedder.precision
+    eager = LocalEmbedder(precision=precision, traced_queries=False).embed_queries(queries)
+    assert np.all((traced * eager).sum(axis=1) > 0.9999)
+    documents = local_embedder.embed_documents(queries)  # how the index's texts are embedded
+    assert np.all((traced * documents).sum(axis=1) > 0.9999)
+
+
+@pytest.mark.slow
+def test_a_query_pass_leaves_torchs_thread_count_as_it_was(local_embedder: LocalEmbedder) -> None:
+    import torch
+
+    before = torch.get_num_threads()
+    local_embedder.embed_queries(["tax law"])  # a small pass: one thread for its duration
+    local_embedder.embed_queries([f"question {n}" for n in range(40)])
+    assert torch.get_num_threads() == before
+
+
+@pytest.mark.slow
+def test_a_trace_that_does_not_give_the_eager_vectors_is_refused(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from enrichment_adapters.local.query_model import traced_query_encoder
+
+    model = local_model.load_model(EmbedderUnavailableError, "float32")
+    rng = np.random.default_rng(0)
+
+    def elsewhere(texts: Sequence[str]) -> Vectors:
+        return rng.normal(size=(len(texts), 384)).astype(np.float32)
+
+    with caplog.at_level(logging.WARNING):
+        assert traced_query_encoder(model, elsewhere) is None
+        assert "differ from the eager ones" in caplog.text
+        assert traced_query_encoder(object(), elsewhere) is None  # cannot be traced at all
+        assert "could not be traced" in caplog.text

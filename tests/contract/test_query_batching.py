@@ -12,28 +12,7 @@ from enrichment_adapters.query_batching import MicroBatchingEmbedder, batching_q
 from enrichment_core.errors import EmbeddingError
 from enrichment_core.ports import Embedder, Vectors
 from tests.contract.embedder_contract import EmbedderContract
-from tests.support.fake_embedder import HashingEmbedder
-
-
-class GatedEmbedder(HashingEmbedder):
-    """A hashing embedder with ``embed_queries`` that records each pass and can hold it."""
-
-    def __init__(self) -> None:
-        super().__init__(dimension=32)
-        self.passes: list[list[str]] = []
-        self.gate = threading.Event()
-        self.gate.set()
-        self.entered = threading.Semaphore(0)
-        self.fail_next = False
-
-    def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        self.passes.append(list(texts))
-        self.entered.release()
-        self.gate.wait()
-        if self.fail_next:
-            self.fail_next = False
-            raise EmbeddingError("the model failed")
-        return np.stack([self.embed_query(t) for t in texts])
+from tests.support.fake_embedder import GatedEmbedder, HashingEmbedder
 
 
 @pytest.fixture

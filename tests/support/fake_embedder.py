@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import time
 from collections.abc import Sequence
 
@@ -77,3 +78,25 @@ class HashingEmbedder:
     def embed_query(self, text: str) -> Vectors:
         self.query_calls += 1
         return self._vector(text)
+
+
+class GatedEmbedder(HashingEmbedder):
+    """A hashing embedder with ``embed_queries`` that records each pass and can hold it open
+    (``gate``) or fail it (``fail_next``): for the micro-batching tests."""
+
+    def __init__(self) -> None:
+        super().__init__(dimension=32)
+        self.passes: list[list[str]] = []
+        self.gate = threading.Event()
+        self.gate.set()
+        self.entered = threading.Semaphore(0)
+        self.fail_next = False
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        self.passes.append(list(texts))
+        self.entered.release()
+        self.gate.wait()
+        if self.fail_next:
+            self.fail_next = False
+            raise EmbeddingError("the model failed")
+        return np.stack([self.embed_query(t) for t in texts])

@@ -122,24 +122,36 @@ def test_only_a_local_model_built_here_is_worth_warming_up(
     assert services.uses_local_model("tagger") is warm
 
 
-def test_a_query_batcher_built_here_is_closed_with_the_container(tmp_path: Path) -> None:
-    from enrichment_adapters.query_batching import MicroBatchingEmbedder
+def test_a_searcher_built_here_batches_searches_and_is_closed_with_the_container(
+    tmp_path: Path,
+) -> None:
+    from enrichment_adapters.memory import InMemoryExpertRepo, InMemoryVectorIndex
+    from enrichment_adapters.search_batching import BatchedSearch
+    from enrichment_adapters.vector_index.cache import InMemoryVectorCache
+    from enrichment_core.experts import Expert
+    from enrichment_core.ingest import ingest
     from enrichment_core.ports import Vectors
+    from enrichment_core.search import SearchRequest
     from tests.support.fake_embedder import HashingEmbedder
 
     class BatchingHashes(HashingEmbedder):
         def embed_queries(self, texts: Sequence[str]) -> Vectors:
             return self.embed_documents(texts)
 
-    plain = HashingEmbedder()
-    with Services(settings(tmp_path), embedder=plain) as services:
-        assert services.query_embedder is plain  # nothing to batch: the embedder itself
-    with Services(settings(tmp_path), embedder=BatchingHashes()) as services:
-        batcher = services.query_embedder
-        assert isinstance(batcher, MicroBatchingEmbedder)
-        assert batcher.embed_query("tax law").shape == (plain.dimension,)
-    assert batcher.stats().passes >= 1
-    assert batcher._worker is None or not batcher._worker.is_alive()  # closed with the container
+    plain, batching, index = HashingEmbedder(), BatchingHashes(), InMemoryVectorIndex()
+    repo = InMemoryExpertRepo([Expert(username="ada", bio="Tax attorney.", tags=("tax law",))])
+    ingest(repo, batching, index, InMemoryVectorCache())
+    with Services(settings(tmp_path), embedder=plain, index=index) as services:
+        assert services.searcher is None  # nothing to batch: each search runs on its own
+    with Services(settings(tmp_path), embedder=batching, index=index) as services:
+        searcher = services.searcher
+        assert isinstance(searcher, BatchedSearch)
+        assert services.searcher is searcher  # built once
+        page = searcher.search(SearchRequest("tax law"))
+        assert [hit.record.username for hit in page.hits] == ["ada"]
+    assert searcher.stats().passes == 1
+    workers = [searcher._embed._worker, searcher._rank._worker]
+    assert all(w is not None and not w.is_alive() for w in workers)  # closed with the container
 
 
 def test_a_local_tagger_built_here_is_closed_with_the_container(

@@ -110,17 +110,25 @@ class GeminiEmbedder:
         return self._dimension
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self._dimension), dtype=np.float32)
-        chunks = [
-            self._embed_chunk(texts[start : start + self._batch_size], DOCUMENT_TASK)
-            for start in range(0, len(texts), self._batch_size)
-        ]
-        return np.concatenate(chunks)
+        return self._embed_all(texts, DOCUMENT_TASK)
 
     def embed_query(self, text: str) -> Vectors:
         vector: Vectors = self._embed_chunk([text], QUERY_TASK)[0]
         return vector
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        """Several queries (``RETRIEVAL_QUERY``) in one request per ``batch_size``: a server's
+        concurrent searches share one round trip."""
+        return self._embed_all(texts, QUERY_TASK)
+
+    def _embed_all(self, texts: Sequence[str], task_type: str) -> Vectors:
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        chunks = [
+            self._embed_chunk(texts[start : start + self._batch_size], task_type)
+            for start in range(0, len(texts), self._batch_size)
+        ]
+        return np.concatenate(chunks)
 
     def _embed_chunk(self, texts: Sequence[str], task_type: str) -> Vectors:
         retrying = tenacity.Retrying(

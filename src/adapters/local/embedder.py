@@ -8,6 +8,12 @@ from enrichment_adapters.local import model as local_model
 from enrichment_core.errors import EmbedderUnavailableError
 from enrichment_core.ports import Vectors
 
+# A pass of a few short queries runs on one torch thread: splitting such small matrix products
+# over cores costs more in waking and joining threads than it saves (on 2 cores, one query
+# embeds in ~11 ms on one thread against ~15 ms on two; from ~16 queries two threads win), and
+# the server's other core is left to the requests' own work (benchmarks/api_latency.py).
+SMALL_PASS = 8
+
 
 class LocalEmbedder:
     """Offline embedder. ``model_id`` and ``dimension`` are constants: reading them never loads
@@ -17,13 +23,23 @@ class LocalEmbedder:
     ``float32`` or ``bfloat16``. It is resolved here, once, and is part of ``model_id``
     (``local:all-MiniLM-L6-v2`` or ``local:all-MiniLM-L6-v2+bf16``): the cache and the index
     never mix vectors of two precisions.
+
+    Queries (``embed_query``, ``embed_queries``) go through the model's traced forward pass
+    (``local.query_model``: the same vectors, computed without holding Python's GIL, so a
+    server's other threads do not slow a search's model pass down); ``traced_queries=False``
+    embeds them like documents.
     """
 
     def __init__(
-        self, *, batch_size: int = local_model.DEFAULT_BATCH_SIZE, precision: str = "auto"
+        self,
+        *,
+        batch_size: int = local_model.DEFAULT_BATCH_SIZE,
+        precision: str = "auto",
+        traced_queries: bool = True,
     ) -> None:
         self._batch_size = batch_size
         self._precision = local_model.resolve_precision(precision)
+        self._traced_queries = traced_queries
 
     @property
     def precision(self) -> local_model.Precision:
@@ -39,21 +55,24 @@ class LocalEmbedder:
         return local_model.LOCAL_DIMENSION
 
     def embed_documents(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, self._batch_size)
+        return local_model.encode(
+            texts,
+            unavailable=EmbedderUnavailableError,
+            batch_size=self._batch_size,
+            precision=self._precision,
+        )
 
     def embed_query(self, text: str) -> Vectors:
         # all-MiniLM-L6-v2 is symmetric: queries and documents share one encoding.
-        vector: Vectors = self._encode([text], 1)[0]
+        vector: Vectors = self.embed_queries([text])[0]
         return vector
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         """Several queries in one forward pass (the server's micro-batches), ``embed_query`` each."""
-        return self._encode(texts, self._batch_size)
-
-    def _encode(self, texts: Sequence[str], batch_size: int) -> Vectors:
-        return local_model.encode(
+        return local_model.encode_queries(
             texts,
             unavailable=EmbedderUnavailableError,
-            batch_size=batch_size,
             precision=self._precision,
+            threads=1 if len(texts) <= SMALL_PASS else None,
+            traced=self._traced_queries,
         )

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
-from functools import cache
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from enrichment_adapters.local.query_model import RawEncoder, traced_query_encoder
 from enrichment_core.errors import EnrichmentError
 from enrichment_core.ports import Vectors
 
@@ -44,6 +46,7 @@ _load_lock = threading.Lock()
 # borrowed"); torch already uses every core for one batch, so encoding is serialized.
 _encode_lock = threading.Lock()
 _models: dict[Precision, SentenceTransformer] = {}
+_query_encoders: dict[Precision, RawEncoder | None] = {}  # None: tracing refused, eager
 _default_precision: PrecisionSetting = "auto"
 
 
@@ -154,23 +157,75 @@ def encode(
     unavailable: type[EnrichmentError],
     batch_size: int = DEFAULT_BATCH_SIZE,
     precision: str | None = None,
+    threads: int | None = None,
 ) -> Vectors:
     """L2-normalized float32 embeddings, shape ``(len(texts), LOCAL_DIMENSION)``, input order.
 
     ``precision``: a setting (None: the process default, see ``set_default_precision``).
+    ``threads``: torch's intra-op threads for this call (None: torch's default, every core).
     """
     if not texts:
         return np.zeros((0, LOCAL_DIMENSION), dtype=np.float32)
     model = load_model(unavailable, resolve_precision(precision))
-    with _encode_lock:
-        raw: Any = model.encode(
-            list(texts),
-            batch_size=batch_size,
-            show_progress_bar=False,
-            convert_to_numpy=True,
-            normalize_embeddings=False,
-        )
+    with _encode_lock, _torch_threads(threads):
+        raw = _eager(model, texts, batch_size)
+    return _normalized(raw)
+
+
+def encode_queries(
+    texts: Sequence[str],
+    *,
+    unavailable: type[EnrichmentError],
+    precision: str | None = None,
+    threads: int | None = None,
+    traced: bool = True,
+) -> Vectors:
+    """``encode`` for search queries, through the traced forward pass (``query_model``: no GIL
+    held while the model runs) when it gives the eager path's vectors; ``traced=False``: the
+    eager path."""
+    if not texts:
+        return np.zeros((0, LOCAL_DIMENSION), dtype=np.float32)
+    chosen = resolve_precision(precision)
+    model = load_model(unavailable, chosen)
+    eager = partial(_eager, model, batch_size=DEFAULT_BATCH_SIZE)
+    with _encode_lock, _torch_threads(threads):
+        if traced and chosen not in _query_encoders:
+            _query_encoders[chosen] = traced_query_encoder(model, eager)
+        encoder = (_query_encoders.get(chosen) if traced else None) or eager
+        raw = encoder(texts)
+    return _normalized(raw)
+
+
+def _eager(model: SentenceTransformer, texts: Sequence[str], batch_size: int) -> Vectors:
+    raw: Any = model.encode(
+        list(texts),
+        batch_size=batch_size,
+        show_progress_bar=False,
+        convert_to_numpy=True,
+        normalize_embeddings=False,
+    )
+    return np.asarray(raw, dtype=np.float32)
+
+
+def _normalized(raw: Vectors) -> Vectors:
     # Normalized here, in float32: a bfloat16 model's own normalization is off by up to 1e-3.
     vectors = np.asarray(raw, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.ascontiguousarray(vectors / np.where(norms > 0, norms, 1.0), dtype=np.float32)
+
+
+@contextmanager
+def _torch_threads(threads: int | None) -> Iterator[None]:
+    """torch's intra-op thread count for one model call, restored afterwards (the setting is
+    torch's process state: callers hold ``_encode_lock``)."""
+    if threads is None:
+        yield
+        return
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)

@@ -286,8 +286,9 @@ class FaissVectorIndex:
         vector = vector.copy()
         faiss.normalize_L2(vector)
         scores, ids = search_build(build, vector, limit, selected, threads=self._search_threads)
+        records = build.records  # plain Python numbers (tolist): no numpy scalar per hit
         return [
-            SearchHit(record=build.records[int(i)], score=float(s))
-            for s, i in zip(scores[0], ids[0], strict=True)
-            if int(i) in build.records
+            SearchHit(record=records[i], score=s)
+            for s, i in zip(scores[0].tolist(), ids[0].tolist(), strict=True)
+            if i in records
         ]

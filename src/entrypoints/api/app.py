@@ -105,7 +105,7 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
     return ApiServices(
         repo=container.repo,
         tagger=container.tagger,
-        embedder=container.query_embedder,  # concurrent searches share forward passes
+        embedder=container.embedder,
         index=container.index,
         admin_key=container.settings.admin_key,
         intake_timeout_s=container.intake_timeout_s,
@@ -113,6 +113,7 @@ def api_services(container: Services, *, retry_delay_s: float = 1.0) -> ApiServi
         retry_delay_s=retry_delay_s,
         explanations=container.search_vectors,
         runs=container.run_store,
+        searcher=container.searcher,  # concurrent searches share one model pass
     )
 
 

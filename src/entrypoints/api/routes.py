@@ -24,7 +24,13 @@ from enrichment_core.filters import MAX_FILTER_TAGS, SearchFilters, TagMode
 from enrichment_core.insights import GapField, directory_insights
 from enrichment_core.intake import intake_expert
 from enrichment_core.ports import ExpertSort, SortOrder, StateFilter
-from enrichment_core.search import DEFAULT_K, MAX_K, MAX_OFFSET, MAX_QUERY_CHARS, search_page
+from enrichment_core.search import (
+    DEFAULT_K,
+    MAX_K,
+    MAX_OFFSET,
+    MAX_QUERY_CHARS,
+    SearchRequest,
+)
 from enrichment_entrypoints.api.errors import ApiError, error_responses, translate
 from enrichment_entrypoints.api.guards import BodyLimitRoute, admin_key_guard
 from enrichment_entrypoints.api.insights import Insights
@@ -249,16 +255,7 @@ async def search_experts(
         )
     except EnrichmentError as exc:
         raise translate(exc) from None
-    page = await in_thread(
-        search_page,
-        q,
-        embedder=services.embedder,
-        index=services.index,
-        k=k,
-        offset=offset,
-        filters=filters,
-        explain_with=services.explanations,
-    )
+    page = await services.search(SearchRequest(q, k, offset, filters))
     return SearchResults.from_page(q, page)
 
 

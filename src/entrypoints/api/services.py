@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, ParamSpec, Protocol, TypeVar
 
 import anyio
 from fastapi import BackgroundTasks, Depends, Request
@@ -24,6 +24,7 @@ from enrichment_core.intake import DEFAULT_INTAKE_TIMEOUT_S, DEFAULT_RETRY_TIMEO
 from enrichment_core.offload import off_thread
 from enrichment_core.ports import Embedder, ExpertRepo, SearchIndex, TagGenerator, VectorCache
 from enrichment_core.runs import RunStore
+from enrichment_core.search import SearchPage, SearchRequest, search_page
 from enrichment_entrypoints.api.errors import translate
 
 log = logging.getLogger("enrichment_entrypoints.api")
@@ -32,6 +33,12 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 _SCOPE_KEY = "enrichment.services"
+
+
+class Searcher(Protocol):
+    """The search use case (``enrichment_core.search.search_page``), awaited."""
+
+    async def search_async(self, request: SearchRequest) -> SearchPage: ...
 
 
 @dataclass(slots=True)
@@ -48,6 +55,27 @@ class ApiServices:
     retry_delay_s: float = 1.0
     explanations: VectorCache | None = None  # the ingest's vector cache: why each hit matched
     runs: RunStore | None = None  # tag-run records for GET /runs (none: the route is absent)
+    # Runs the searches (e.g. ``BatchedSearch``: concurrent ones share a model pass); none: each
+    # search runs the use case over ``embedder``/``index`` in a worker thread.
+    searcher: Searcher | None = None
+
+    async def search(self, request: SearchRequest) -> SearchPage:
+        """``request``'s page, from ``searcher`` or else the use case in a worker thread."""
+        try:
+            if self.searcher is not None:
+                return await self.searcher.search_async(request)
+            return await off_thread(
+                search_page,
+                request.query,
+                embedder=self.embedder,
+                index=self.index,
+                k=request.k,
+                offset=request.offset,
+                filters=request.filters,
+                explain_with=self.explanations,
+            )
+        except EnrichmentError as exc:
+            raise translate(exc) from None
 
     def admin_secret(self) -> str | None:
         key = self.admin_key
@@ -58,13 +86,13 @@ class ApiServices:
 def provider(services: ApiServices) -> Callable[[Request], None]:
     """A router dependency handing the router's services to its routes (``get_services``)."""
 
-    def provide_services(request: Request) -> None:
+    async def provide_services(request: Request) -> None:  # async: no worker thread per request
         request.scope[_SCOPE_KEY] = services
 
     return provide_services
 
 
-def get_services(request: Request) -> ApiServices:
+async def get_services(request: Request) -> ApiServices:
     """The ``ApiServices`` of the router that matched the request."""
     services: ApiServices = request.scope[_SCOPE_KEY]
     return services
