@@ -2,20 +2,27 @@
 
     python benchmarks/api_latency.py [--experts 1558] [--queries 200] [--clients 1,4,8,16]
         [--rounds 2] [--seconds 10] [--max-requests 3000] [--intakes 20] [--tagger fake|local]
-        [--server process|thread]
+        [--server process|thread] [--load-client raw|httpx] [--python PATH]
 
 A demo directory (``enrichment_entrypoints.sample_data.generator``) is seeded into a SQLite file, tagged (``fake``:
 tags from category and job title, instantly; ``local``: the offline tagger), and ingested with
 the local embedder. The app is then served by uvicorn on 127.0.0.1: ``enrich serve`` in a
-subprocess (default) or in a thread of this process. Intake always uses the local tagger.
+subprocess (default; ``--python`` runs it with another checkout's interpreter, to compare
+versions under the same load) or in a thread of this process. Intake always uses the local
+tagger.
 
 Baselines, measured in the same run: the search use case called in-process (no HTTP) and the
 intake use case called in-process (in-memory repository, same tagger). Each HTTP figure prints
 its ratio to the matching baseline, so the cost of HTTP, JSON, the database and the event loop
 shows whatever the machine. Search throughput is measured with 1, 4, 8 and 16 closed-loop
 clients (``--rounds`` interleaved rounds of ``--seconds`` each, medians) and printed as a ratio
-to the 1-client throughput of the same run: the server's micro-batching of query embeddings
-(``enrichment_adapters.query_batching``) is what lets more clients add throughput.
+to the 1-client throughput of the same run: the server's batching of concurrent searches
+(``enrichment_adapters.search_batching``) is what lets more clients add throughput.
+
+The load generator runs on the server's own cores, so its cost is printed with each line. The
+default (``raw``) is a minimal asyncio HTTP/1.1 keep-alive client, about 0.5 ms of CPU a
+request; ``httpx.AsyncClient`` costs about 3 ms a request, which at a few hundred requests a
+second takes most of a core from a 2-core server.
 """
 
 from __future__ import annotations
@@ -33,9 +40,11 @@ from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import anyio
 import httpx
+from anyio.streams.buffered import BufferedByteReceiveStream
 from pydantic import SecretStr
 
 # FAISS and torch each bring an OpenMP runtime whose idle threads spin by default; on a small,
@@ -137,34 +146,66 @@ def http_search_serial(url: str, queries: list[str]) -> list[float]:
 
 
 async def http_search_concurrent(
-    url: str, queries: list[str], clients: int, seconds: float, max_requests: int
-) -> tuple[list[float], float, int]:
-    """``clients`` loops sending searches until ``seconds`` pass or ``max_requests`` were sent."""
+    url: str, queries: list[str], clients: int, seconds: float, max_requests: int, load_client: str
+) -> tuple[list[float], float, int, float]:
+    """``clients`` loops sending searches until ``seconds`` pass or ``max_requests`` were sent.
+
+    Returns the latencies (ms), the wall time, the errors and the load generator's own CPU
+    seconds (it shares the machine with the server).
+    """
     latencies: list[float] = []
     errors = 0
     sent = 0
     deadline = time.perf_counter() + seconds
+    cpu = time.process_time()
+    started = time.perf_counter()
+    if load_client == "raw":
+        host, port = httpx.URL(url).host, httpx.URL(url).port
+        requests = [
+            f"GET /api/search?{urlencode({'q': q})} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+            for q in queries
+        ]
+
+        async def raw_worker(offset: int) -> None:
+            nonlocal sent, errors
+            async with await anyio.connect_tcp(host, port) as stream:
+                reader = BufferedByteReceiveStream(stream)
+                i = offset
+                while time.perf_counter() < deadline and sent < max_requests:
+                    sent += 1
+                    began = time.perf_counter()
+                    await stream.send(requests[i % len(requests)])
+                    head = await reader.receive_until(b"\r\n\r\n", 65536)
+                    length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+                    await reader.receive_exactly(length)
+                    latencies.append((time.perf_counter() - began) * 1000)
+                    errors += not head.startswith(b"HTTP/1.1 200")
+                    i += clients
+
+        async with anyio.create_task_group() as group:
+            for n in range(clients):
+                group.start_soon(raw_worker, n)
+        return latencies, time.perf_counter() - started, errors, time.process_time() - cpu
 
     async def worker(client: httpx.AsyncClient, offset: int) -> None:
         nonlocal sent, errors
         i = offset
         while time.perf_counter() < deadline and sent < max_requests:
             sent += 1
-            started = time.perf_counter()
+            began = time.perf_counter()
             response = await client.get("/api/search", params={"q": queries[i % len(queries)]})
-            latencies.append((time.perf_counter() - started) * 1000)
+            latencies.append((time.perf_counter() - began) * 1000)
             errors += response.status_code != 200
             i += clients
 
     limits = httpx.Limits(max_connections=clients)
-    started = time.perf_counter()
     async with (
         httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as client,
         anyio.create_task_group() as group,
     ):
         for n in range(clients):
             group.start_soon(worker, client, n)
-    return latencies, time.perf_counter() - started, errors
+    return latencies, time.perf_counter() - started, errors, time.process_time() - cpu
 
 
 def http_intake(url: str, rows: list[dict[str, str]]) -> tuple[list[float], int]:
@@ -206,7 +247,9 @@ def in_process_intake(rows: list[dict[str, str]], tagger: LocalTagGenerator) -> 
 
 
 @contextmanager
-def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Iterator[str]:
+def serving(
+    mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator, python: str = sys.executable
+) -> Iterator[str]:
     """The app on 127.0.0.1: ``enrich serve`` in a subprocess, or uvicorn in a thread."""
     if mode == "thread":
         from enrichment_entrypoints.api.app import create_app
@@ -228,7 +271,7 @@ def serving(mode: str, tmp: Path, db_url: str, tagger: LocalTagGenerator) -> Ite
         "HF_HUB_OFFLINE": "1",
     }
     command = [
-        sys.executable,
+        python,
         "-m",
         "enrichment_entrypoints",
         "--db",
@@ -274,7 +317,7 @@ def measure_http(
     http_search_serial(url, queries[:5])  # warm the server's model and connection pools
     http_intake(url, [{"username": "warm-up-http", "bio": "Warm-up bio about tax law."}])
     serial = http_search_serial(url, queries)
-    load: dict[int, list[tuple[list[float], float, int]]] = {c: [] for c in args.clients}
+    load: dict[int, list[tuple[list[float], float, int, float]]] = {c: [] for c in args.clients}
     for _ in range(args.rounds):  # interleaved: a burst of load elsewhere hits every line alike
         for clients in args.clients:
             load[clients].append(
@@ -285,6 +328,7 @@ def measure_http(
                     clients,
                     args.seconds,
                     args.max_requests,
+                    args.load_client,
                 )
             )
     intake, tagged = http_intake(url, rows)
@@ -314,6 +358,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--intakes", type=int, default=20)
     parser.add_argument("--tagger", choices=["fake", "local"], default="fake", help="demo tagging")
     parser.add_argument("--server", choices=["process", "thread"], default="process")
+    parser.add_argument(
+        "--load-client",
+        choices=["raw", "httpx"],
+        default="raw",
+        help="raw: a minimal asyncio HTTP/1.1 client (~0.5 ms CPU a request); httpx: "
+        "httpx.AsyncClient (~3 ms CPU a request, taken from the server's cores)",
+    )
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="the interpreter that runs `enrich serve` (another checkout's venv: compare versions)",
+    )
     return parser.parse_args()
 
 
@@ -343,11 +399,11 @@ def main() -> None:
             return [timed(partial(search, q, embedder=embedder, index=index)) for q in queries]
 
         base_search = baseline_search()  # measured again after the HTTP passes; both kept
-        embedding_rates = batched_embedding_rates(embedder, queries)
+        search_rates = batched_search_rates(embedder, index, queries)
         tagger = LocalTagGenerator()
         in_process_intake([{"username": "warm-up", "bio": "Warm-up bio about tax law."}], tagger)
         base_intake = in_process_intake(intake_rows, tagger)
-        with serving(args.server, tmp, db_url, tagger) as url:
+        with serving(args.server, tmp, db_url, tagger, args.python) as url:
             http = measure_http(url, args, queries, intake_rows)
         base_search += baseline_search()
 
@@ -364,13 +420,13 @@ def main() -> None:
         f"search, HTTP, 1 client       {summary(serial)}  {len(serial) / (sum(serial) / 1000):6.0f} q/s"
         f"  p50 {p50(serial) / p50(base_search):5.2f}x baseline"
     )
-    print_throughput(http["load"], args.seconds)
+    print_throughput(http["load"], args.seconds, args.load_client)
     print(
-        "query embedding alone, in-process, through the micro-batching queue: "
+        "search alone, in-process, through BatchedSearch (no HTTP): "
         + ", ".join(
             f"{n} thread{'s' if n > 1 else ''} {rate:.0f} q/s "
-            f"({rate / embedding_rates[1]:.2f}x 1 thread)"
-            for n, rate in embedding_rates.items()
+            f"({rate / search_rates[1]:.2f}x 1 thread)"
+            for n, rate in search_rates.items()
         )
     )
     print(f"intake, in-process baseline  {summary(base_intake)}  (local tagger, in-memory repo)")
@@ -380,24 +436,25 @@ def main() -> None:
     )
 
 
-def batched_embedding_rates(
-    embedder: LocalEmbedder, queries: list[str], rounds: int = 2
+def batched_search_rates(
+    embedder: LocalEmbedder, index: FaissVectorIndex, queries: list[str], rounds: int = 2
 ) -> dict[int, float]:
-    """Queries/s of ``embed_query`` from 1 and 8 threads through ``MicroBatchingEmbedder``
-    (interleaved rounds, medians): the ceiling of what batching gives, without HTTP."""
+    """Searches/s through ``BatchedSearch`` (the server's search path, without HTTP) from 1 and
+    8 threads (interleaved rounds, medians): the ceiling of what batching gives in-process."""
     import threading
 
-    from enrichment_adapters.query_batching import MicroBatchingEmbedder
+    from enrichment_adapters.search_batching import BatchedSearch
+    from enrichment_core.search import SearchRequest
 
-    batcher = MicroBatchingEmbedder(embedder)
+    searcher = BatchedSearch(embedder, index)
     rates: dict[int, list[float]] = {1: [], 8: []}
     for _ in range(rounds):
         for threads in rates:
-            per = 48 // threads if threads > 1 else 48
+            per = 96 // threads
 
             def work(offset: int, per: int = per) -> None:
                 for j in range(per):
-                    batcher.embed_query(queries[(offset * per + j) % len(queries)])
+                    searcher.search(SearchRequest(queries[(offset * per + j) % len(queries)]))
 
             workers = [threading.Thread(target=work, args=(n,)) for n in range(threads)]
             started = time.perf_counter()
@@ -406,23 +463,29 @@ def batched_embedding_rates(
             for worker in workers:
                 worker.join()
             rates[threads].append(threads * per / (time.perf_counter() - started))
-    batcher.close()
+    searcher.close()
     return {n: statistics.median(r) for n, r in rates.items()}
 
 
-def print_throughput(load: dict[int, list[tuple[list[float], float, int]]], seconds: float) -> None:
-    """One line per client count: median throughput of its rounds, ratio to one client."""
+def print_throughput(
+    load: dict[int, list[tuple[list[float], float, int, float]]], seconds: float, load_client: str
+) -> None:
+    """One line per client count: median throughput of its rounds, ratio to one client, and the
+    load generator's own CPU per request (it runs on the server's machine)."""
     rates = {c: statistics.median(len(r[0]) / r[1] for r in runs) for c, runs in load.items()}
     print(
-        f"search throughput, closed-loop clients, medians of {len(load[1])} rounds of {seconds:g} s:"
+        f"search throughput, closed-loop clients ({load_client} HTTP/1.1 keep-alive), medians of "
+        f"{len(load[1])} interleaved rounds of {seconds:g} s:"
     )
     for clients, runs in load.items():
         latencies = [ms for run in runs for ms in run[0]]
         errors = sum(run[2] for run in runs)
+        client_ms = 1000 * sum(run[3] for run in runs) / max(1, len(latencies))
         print(
             f"  {clients:>2} client{'s' if clients > 1 else ' '}  {summary(latencies)}  "
             f"{rates[clients]:6.0f} q/s  throughput {rates[clients] / rates[1]:5.2f}x 1 client "
-            f"({len(latencies)} requests, {errors} errors)"
+            f"({len(latencies)} requests, {errors} errors; load generator {client_ms:.2f} ms "
+            "CPU/request)"
         )
 
 

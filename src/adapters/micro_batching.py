@@ -55,7 +55,8 @@ class MicroBatcher(Generic[T, R]):
     """Items submitted from many threads or tasks, handled by ``run_pass`` in shared passes.
 
     ``close()`` stops the worker thread; later calls are handled one by one in the caller's
-    thread: by ``direct`` when given, else by a pass of their own item.
+    thread: by ``direct`` when given, else by a pass of their own item. ``limit``, when given,
+    is asked at the start of each pass how many items it may take (at most ``max_batch``).
     """
 
     def __init__(
@@ -66,12 +67,14 @@ class MicroBatcher(Generic[T, R]):
         max_wait_s: float,
         name: str = "micro-batcher",
         direct: Callable[[T], R] | None = None,
+        limit: Callable[[], int] | None = None,
     ) -> None:
         if max_batch < 1 or max_wait_s < 0:
             raise ValueError("max_batch must be at least 1 and max_wait_s not negative")
         self._run_pass = run_pass
         self._direct_call = direct  # after close: one item without a pass (default: a pass of one)
         self._max_batch = max_batch
+        self._limit = limit  # asked at the start of each pass: at most this many items (>= 1)
         self._max_wait_s = max_wait_s
         self._name = name
         self._cond = threading.Condition()
@@ -156,6 +159,12 @@ class MicroBatcher(Generic[T, R]):
         while (batch := self._next_batch()) is not None:
             self._handle(batch)
 
+    def _most(self) -> int:
+        """How many items the next pass may take."""
+        if self._limit is None:
+            return self._max_batch
+        return max(1, min(self._max_batch, self._limit()))
+
     def _next_batch(self) -> list[_Ticket[T]] | None:
         with self._cond:
             while True:
@@ -166,7 +175,8 @@ class MicroBatcher(Generic[T, R]):
                 if self._closed:
                     return None
                 self._cond.wait()
-            wanted = min(self._max_batch, self._last_batch)
+            most = self._most()
+            wanted = min(most, self._last_batch)
             deadline = time.monotonic() + self._max_wait_s
             while len(self._queue) < wanted and not self._closed:
                 remaining = deadline - time.monotonic()
@@ -174,7 +184,7 @@ class MicroBatcher(Generic[T, R]):
                     break
                 self._cond.wait(remaining)
             batch: list[_Ticket[T]] = []
-            while self._queue and len(batch) < self._max_batch:
+            while self._queue and len(batch) < most:
                 ticket = self._queue.popleft()
                 if not ticket.abandoned:
                     batch.append(ticket)

@@ -23,6 +23,9 @@ holding a thread; a lone search never waits for company (the batcher's adaptive 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from enrichment_adapters.micro_batching import BatchStats, MicroBatcher
 from enrichment_core.ports import Embedder, SearchIndex, VectorCache
@@ -44,6 +47,12 @@ DEFAULT_MAX_WAIT_S = 0.001
 class BatchedSearch:
     """The search use case over ``embedder`` and ``index``, searches arriving together batched.
 
+    A model pass takes the searches waiting, at most ``max_batch`` and at most the searches in
+    flight divided by ``groups``: with the default 2, under steady load the searches form two
+    groups that alternate between the stages (on 2 cores, 8 closed-loop clients: 313 searches/s
+    against 276 with passes limited by ``max_batch`` alone; ``benchmarks/api_latency.py``);
+    ``groups=1``: every waiting search up to ``max_batch``.
+
     ``close()`` stops both worker threads (and logs how many searches shared how many model
     passes); later searches run one by one in the caller's thread.
     """
@@ -56,12 +65,22 @@ class BatchedSearch:
         explain_with: VectorCache | None = None,
         max_batch: int = DEFAULT_MAX_BATCH,
         max_wait_s: float = DEFAULT_MAX_WAIT_S,
+        groups: int = 2,
     ) -> None:
+        if groups < 1:
+            raise ValueError("groups must be at least 1")
+        self._groups = groups
         self.embedder = embedder
         self.index = index
         self._ranking = PageRanking(embedder, index, explain_with)
+        self._in_flight = 0
+        self._count_lock = threading.Lock()
         self._embed: MicroBatcher[SearchRequest, PreparedSearch] = MicroBatcher(
-            self._prepare, max_batch=max_batch, max_wait_s=max_wait_s, name="search-embed"
+            self._prepare,
+            max_batch=max_batch,
+            max_wait_s=max_wait_s,
+            name="search-embed",
+            limit=self._pass_limit,
         )
         self._rank: MicroBatcher[PreparedSearch, SearchPage] = MicroBatcher(
             self._finish, max_batch=max_batch, max_wait_s=0.0, name="search-rank"
@@ -69,12 +88,14 @@ class BatchedSearch:
 
     def search(self, request: SearchRequest) -> SearchPage:
         """``request``'s page, blocking the calling thread until it is ranked."""
-        return self._rank.call(self._embed.call(request))
+        with self._counted():
+            return self._rank.call(self._embed.call(request))
 
     async def search_async(self, request: SearchRequest) -> SearchPage:
         """``request``'s page, awaited on the running event loop (no thread held meanwhile)."""
-        prepared = await self._embed.call_async(request)
-        return await self._rank.call_async(prepared)
+        with self._counted():
+            prepared = await self._embed.call_async(request)
+            return await self._rank.call_async(prepared)
 
     def stats(self) -> BatchStats:
         """Model passes run, searches embedded, and the largest pass so far."""
@@ -92,6 +113,21 @@ class BatchedSearch:
                 stats.items / stats.passes,
                 stats.largest,
             )
+
+    @contextmanager
+    def _counted(self) -> Iterator[None]:
+        with self._count_lock:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._count_lock:
+                self._in_flight -= 1
+
+    def _pass_limit(self) -> int:
+        """The searches in flight split in ``groups`` (rounded up): with two, one group is
+        ranked while the other is embedded, so both stages stay busy."""
+        return -(-self._in_flight // self._groups)
 
     def _prepare(self, requests: list[SearchRequest]) -> list[PreparedSearch | BaseException]:
         return list(prepare_searches(requests, embedder=self.embedder, index=self.index))

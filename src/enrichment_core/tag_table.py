@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -79,6 +80,11 @@ class TagTable:
     def page(self, tag_sets: Sequence[tuple[str, ...]], tag_vectors: TagVectors) -> PageTags:
         """The rows of ``tag_sets`` (each non-empty, distinct tags), embedding unknown tags with
         ``tag_vectors`` (one call for all of them)."""
+        with self._lock:  # the usual case, once warm: every set is known
+            known = [self._sets.get(s) for s in tag_sets]
+            tags, centroids = self._tags.matrix, self._centroids.matrix
+        if None not in known:
+            return _page(tags, centroids, cast("list[tuple[np.ndarray, int]]", known))
         with self._lock:
             new_sets = [s for s in dict.fromkeys(tag_sets) if s not in self._sets]
             new_tags = [t for t in dict.fromkeys(t for s in new_sets for t in s)]
@@ -99,14 +105,7 @@ class TagTable:
                 self._add_set(tag_set)
             entries = [self._sets[s] for s in tag_sets]
             tags, centroids = self._tags.matrix, self._centroids.matrix
-        lengths = [len(rows) for rows, _ in entries]
-        return PageTags(
-            tags=tags,
-            rows=np.concatenate([rows for rows, _ in entries]) if entries else np.zeros(0, np.intp),
-            starts=np.cumsum([0, *lengths[:-1]], dtype=np.intp),
-            centroids=centroids,
-            centroid_rows=np.fromiter((row for _, row in entries), dtype=np.intp),
-        )
+        return _page(tags, centroids, entries)
 
     def _vectors(self, tags: list[str], tag_vectors: TagVectors) -> Vectors:
         vectors = np.asarray(tag_vectors(tags), dtype=np.float32)
@@ -129,3 +128,14 @@ class TagTable:
         norm = float(np.linalg.norm(total))
         centroid = total / norm if norm > 0 else total * 0.0
         self._sets[tag_set] = (rows, self._centroids.append(centroid[None, :]))
+
+
+def _page(tags: Vectors, centroids: Vectors, entries: list[tuple[np.ndarray, int]]) -> PageTags:
+    lengths = [len(rows) for rows, _ in entries]
+    return PageTags(
+        tags=tags,
+        rows=np.concatenate([rows for rows, _ in entries]) if entries else np.zeros(0, np.intp),
+        starts=np.cumsum([0, *lengths[:-1]], dtype=np.intp),
+        centroids=centroids,
+        centroid_rows=np.fromiter((row for _, row in entries), dtype=np.intp, count=len(entries)),
+    )

@@ -53,3 +53,37 @@ def test_limits_are_validated() -> None:
         MicroBatcher(doubled, max_batch=0, max_wait_s=0)
     with pytest.raises(ValueError, match="max_wait_s"):
         MicroBatcher(doubled, max_batch=1, max_wait_s=-1)
+
+
+def test_a_limit_asked_at_each_pass_caps_it_within_max_batch() -> None:
+    import threading
+
+    seen: list[list[int]] = []
+    gate = threading.Event()
+
+    def held(items: list[int]) -> list[int | BaseException]:
+        seen.append(items)
+        gate.wait(10)
+        return doubled(items)
+
+    limits = iter([1, 2, 0, 99, 99])  # 0 still takes one item; 99 is capped by max_batch
+    batcher = MicroBatcher(held, max_batch=3, max_wait_s=0, limit=lambda: next(limits))
+    results: dict[int, int] = {}
+    first = threading.Thread(target=lambda: results.update({0: batcher.call(0)}))
+    first.start()
+    while not seen:
+        threading.Event().wait(0.001)
+    callers = [
+        threading.Thread(target=lambda i=i: results.update({i: batcher.call(i)}))
+        for i in (2, 4, 6, 8, 10, 12)
+    ]
+    for caller in callers:
+        caller.start()
+    while len(batcher._queue) < 6:
+        threading.Event().wait(0.001)
+    gate.set()
+    for thread in [first, *callers]:
+        thread.join(10)
+    batcher.close()
+    assert [len(items) for items in seen] == [1, 2, 1, 3]
+    assert results == {i: 2 * i for i in (0, 2, 4, 6, 8, 10, 12)}

@@ -47,7 +47,9 @@ def index(embedder: GatedEmbedder, cache: InMemoryVectorCache) -> InMemoryVector
 def searcher(
     embedder: GatedEmbedder, index: InMemoryVectorIndex, cache: InMemoryVectorCache
 ) -> Iterator[BatchedSearch]:
-    searcher = BatchedSearch(embedder, index, explain_with=cache, max_batch=4, max_wait_s=0.001)
+    searcher = BatchedSearch(
+        embedder, index, explain_with=cache, max_batch=4, max_wait_s=0.001, groups=1
+    )
     yield searcher
     embedder.gate.set()
     searcher.close()
@@ -218,3 +220,24 @@ def test_after_close_searches_run_in_the_callers_thread(
     searcher.close()
     assert searcher.search(SearchRequest("tax law")).hits[0].record.username == "taxpro"
     assert searcher.stats().passes == 1  # the second search ran without the worker
+
+
+def test_with_two_groups_a_pass_takes_at_most_half_the_searches_in_flight(
+    embedder: GatedEmbedder, index: InMemoryVectorIndex, cache: InMemoryVectorCache
+) -> None:
+    searcher = BatchedSearch(embedder, index, explain_with=cache, max_batch=16, max_wait_s=0.001)
+    try:
+        first = hold_first_pass(searcher, embedder)
+        threads, answers = ask_concurrently(searcher, [f"tax question {n}" for n in range(5)])
+        wait_until_queued(searcher, 5)
+        embedder.gate.set()  # 6 in flight: the next pass takes 3, and the rest follow
+        join([first, *threads])
+    finally:
+        embedder.gate.set()
+        searcher.close()
+    sizes = [len(p) for p in embedder.passes]
+    assert sizes[:2] == [1, 3]
+    assert sum(sizes) == 6
+    assert all(isinstance(a, SearchPage) for a in answers.values())
+    with pytest.raises(ValueError, match="groups"):
+        BatchedSearch(embedder, index, groups=0)

@@ -12,7 +12,7 @@ from enrichment_core.ports import Vectors
 # over cores costs more in waking and joining threads than it saves (on 2 cores, one query
 # embeds in ~11 ms on one thread against ~15 ms on two; from ~16 queries two threads win), and
 # the server's other core is left to the requests' own work (benchmarks/api_latency.py).
-SMALL_PASS = 8
+SMALL_PASS = 16
 
 
 class LocalEmbedder:
