@@ -59,7 +59,10 @@ from enrichment_adapters.local.embedder import LocalEmbedder  # noqa: E402
 from enrichment_adapters.local.tagger import LocalTagGenerator  # noqa: E402
 from enrichment_adapters.memory import InMemoryExpertRepo  # noqa: E402
 from enrichment_adapters.sql.repo import SqlExpertRepo  # noqa: E402
-from enrichment_adapters.vector_index.cache import InMemoryVectorCache  # noqa: E402
+from enrichment_adapters.vector_index.cache import (  # noqa: E402
+    SqliteVectorCache,
+    default_cache_path,
+)
 from enrichment_adapters.vector_index.faiss_index import FaissVectorIndex  # noqa: E402
 from enrichment_core.experts import new_expert  # noqa: E402
 from enrichment_core.ingest import ingest  # noqa: E402
@@ -389,7 +392,9 @@ def main() -> None:
         tagged_line = build_directory(repo, rows[: args.experts], args.tagger)
         print(f"directory: {args.experts} sample experts; {tagged_line}")
         embedder = LocalEmbedder()
-        report = ingest(repo, embedder, FaissVectorIndex(tmp / "index"), InMemoryVectorCache())
+        # The server reads its match reasons from the ingest's cache file, as after `enrich ingest`.
+        with SqliteVectorCache(default_cache_path(tmp / "index")) as cache:
+            report = ingest(repo, embedder, FaissVectorIndex(tmp / "index"), cache)
         print(f"index: {report.indexed} experts by {embedder.model_id} in {report.seconds:.1f} s")
 
         index = FaissVectorIndex(tmp / "index")

@@ -25,7 +25,6 @@ from enrichment_core.errors import (
 )
 from enrichment_core.filters import NO_FILTERS, SearchFilters
 from enrichment_core.ports import (
-    BatchQueryEmbedder,
     Embedder,
     IndexManifest,
     IndexRecord,
@@ -143,8 +142,9 @@ class PreparedSearch:
 def _query_vectors(embedder: Embedder, texts: Sequence[str]) -> Vectors:
     """One vector per text: one ``embed_queries`` call when the embedder has it, else
     ``embed_query`` each; refused unless the shape and every value are sound."""
-    if isinstance(embedder, BatchQueryEmbedder):
-        vectors = np.asarray(embedder.embed_queries(texts), dtype=np.float32)
+    batch = getattr(embedder, "embed_queries", None)  # BatchQueryEmbedder (a cheaper check)
+    if callable(batch):
+        vectors = np.asarray(batch(texts), dtype=np.float32)
     else:
         vectors = np.asarray([embedder.embed_query(t) for t in texts], dtype=np.float32)
     if vectors.shape != (len(texts), embedder.dimension) or not np.all(np.isfinite(vectors)):

@@ -105,9 +105,12 @@ def build_searcher(
     """The search use case for a server, searches arriving together sharing one model pass, when
     ``embedder`` can embed several queries in one call; None when it cannot (each search then
     runs on its own). The searcher owns a worker thread: whoever builds it closes it."""
+    from enrichment_adapters.local.embedder import LocalEmbedder
     from enrichment_adapters.search_batching import BatchedSearch
     from enrichment_core.ports import BatchQueryEmbedder
 
+    if isinstance(embedder, LocalEmbedder):  # a server: worth tracing the model once
+        embedder = embedder.with_traced_queries()
     if not isinstance(embedder, BatchQueryEmbedder):
         return None
     return BatchedSearch(embedder, index, explain_with=explain_with)

@@ -130,13 +130,16 @@ def test_queries_take_the_traced_path_and_get_the_eager_vectors(
     local_embedder: LocalEmbedder,
 ) -> None:
     queries = ["tax credits for a startup", "  UX ", DOCS[2], "a " * 300]
-    traced = local_embedder.embed_queries(queries)
+    serving = local_embedder.with_traced_queries()
+    assert (serving.model_id, serving.dimension) == (local_embedder.model_id, 384)
+    traced = serving.embed_queries(queries)
     assert local_model._query_encoders[local_embedder.precision] is not None  # not refused
-    precision = local_embedder.precision
-    eager = LocalEmbedder(precision=precision, traced_queries=False).embed_queries(queries)
+    eager = local_embedder.embed_queries(queries)
     assert np.all((traced * eager).sum(axis=1) > 0.9999)
     documents = local_embedder.embed_documents(queries)  # how the index's texts are embedded
     assert np.all((traced * documents).sum(axis=1) > 0.9999)
+    alone = np.stack([serving.embed_query(q) for q in queries])
+    assert np.all((traced * alone).sum(axis=1) > 0.9999)
 
 
 @pytest.mark.slow
@@ -144,9 +147,10 @@ def test_a_query_pass_leaves_torchs_thread_count_as_it_was(local_embedder: Local
     import torch
 
     before = torch.get_num_threads()
-    local_embedder.embed_queries(["tax law"])  # a small pass: one thread for its duration
-    local_embedder.embed_queries([f"question {n}" for n in range(40)])
-    assert torch.get_num_threads() == before
+    for embedder in (local_embedder, local_embedder.with_traced_queries()):
+        embedder.embed_queries(["tax law"])  # a small pass: one thread for its duration
+        embedder.embed_queries([f"question {n}" for n in range(40)])
+        assert torch.get_num_threads() == before
 
 
 @pytest.mark.slow

@@ -175,3 +175,20 @@ def test_a_local_tagger_built_here_is_closed_with_the_container(
         assert services.tagger.name == "local:fake"
         assert closed == []
     assert closed == ["local:fake"]
+
+
+def test_a_server_searcher_over_the_local_model_traces_its_queries() -> None:
+    from enrichment_adapters.local.embedder import LocalEmbedder
+    from enrichment_adapters.memory import InMemoryVectorIndex
+    from enrichment_entrypoints.builders import build_searcher
+
+    local = LocalEmbedder(precision="float32")
+    searcher = build_searcher(local, InMemoryVectorIndex(), None)
+    assert searcher is not None
+    try:
+        served = searcher.embedder
+        assert isinstance(served, LocalEmbedder)
+        assert served._traced_queries and not local._traced_queries  # one-off searches: eager
+        assert served.model_id == local.model_id  # the same vectors for the index's check
+    finally:
+        searcher.close()

@@ -8,10 +8,11 @@ from enrichment_adapters.local import model as local_model
 from enrichment_core.errors import EmbedderUnavailableError
 from enrichment_core.ports import Vectors
 
-# A pass of a few short queries runs on one torch thread: splitting such small matrix products
-# over cores costs more in waking and joining threads than it saves (on 2 cores, one query
-# embeds in ~11 ms on one thread against ~15 ms on two; from ~16 queries two threads win), and
-# the server's other core is left to the requests' own work (benchmarks/api_latency.py).
+# A pass of up to 16 short queries runs on one torch thread: splitting such small matrix products
+# over cores costs more in waking and joining threads than it saves (2 cores, bfloat16, the
+# traced query path: 1 query 5.1 ms on one thread against 9.1 ms on two, 8 queries 13.6 ms against
+# 17.8 ms, 16 queries 24.3 ms against 25.7 ms), and a server's other core is left to the
+# requests' own work (benchmarks/api_latency.py).
 SMALL_PASS = 16
 
 
@@ -24,10 +25,11 @@ class LocalEmbedder:
     (``local:all-MiniLM-L6-v2`` or ``local:all-MiniLM-L6-v2+bf16``): the cache and the index
     never mix vectors of two precisions.
 
-    Queries (``embed_query``, ``embed_queries``) go through the model's traced forward pass
+    ``traced_queries=True`` (what a server wants: ``with_traced_queries()``) sends queries
+    (``embed_query``, ``embed_queries``) through the model's traced forward pass
     (``local.query_model``: the same vectors, computed without holding Python's GIL, so a
-    server's other threads do not slow a search's model pass down); ``traced_queries=False``
-    embeds them like documents.
+    server's other threads do not slow a search's model pass down). Tracing costs about a
+    second once per process, more than a one-off search saves, so it is off by default.
     """
 
     def __init__(
@@ -35,11 +37,17 @@ class LocalEmbedder:
         *,
         batch_size: int = local_model.DEFAULT_BATCH_SIZE,
         precision: str = "auto",
-        traced_queries: bool = True,
+        traced_queries: bool = False,
     ) -> None:
         self._batch_size = batch_size
         self._precision = local_model.resolve_precision(precision)
         self._traced_queries = traced_queries
+
+    def with_traced_queries(self) -> LocalEmbedder:
+        """This embedder (same model, precision and ``model_id``) with queries on the traced path."""
+        return LocalEmbedder(
+            batch_size=self._batch_size, precision=self._precision, traced_queries=True
+        )
 
     @property
     def precision(self) -> local_model.Precision:

@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from enrichment_core import __version__
 from enrichment_core.offload import off_thread
 from enrichment_core.ports import Embedder, ExpertRepo, TagGenerator, TagRequest, VectorIndex
+from enrichment_core.search import SearchRequest
 from enrichment_entrypoints.api.docs import install_offline_docs
 from enrichment_entrypoints.api.errors import install_error_handlers
 from enrichment_entrypoints.api.guards import ADMIN_KEY_ENV
@@ -90,8 +91,8 @@ async def _warm_up(services: ApiServices, *, tagger: bool, embedder: bool) -> No
     """Load the local model in the background so the first intake/search is not the slow one."""
     started = time.monotonic()
     try:
-        if embedder:
-            await off_thread(services.embedder.embed_query, "warm-up")
+        if embedder:  # a search, so that the searcher's own model path is the one warmed
+            await services.search(SearchRequest("warm-up: R&D tax credits"))
         if tagger:
             await services.tagger.generate_tags(_WARM_UP_REQUEST)
     except Exception as exc:  # noqa: BLE001 - best effort: the first real request reports it
