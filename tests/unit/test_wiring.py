@@ -188,7 +188,8 @@ def test_a_server_searcher_over_the_local_model_traces_its_queries() -> None:
     try:
         served = searcher.embedder
         assert isinstance(served, LocalEmbedder)
-        assert served._traced_queries and not local._traced_queries  # one-off searches: eager
+        assert served._traced_queries
+        assert not local._traced_queries  # one-off searches stay eager
         assert served.model_id == local.model_id  # the same vectors for the index's check
     finally:
         searcher.close()
