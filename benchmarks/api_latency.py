@@ -427,7 +427,7 @@ def main() -> None:
     )
     print_throughput(http["load"], args.seconds, args.load_client)
     print(
-        "search alone, in-process, through BatchedSearch (no HTTP): "
+        "search alone, in-process, through BatchedSearch (no HTTP, no match reasons): "
         + ", ".join(
             f"{n} thread{'s' if n > 1 else ''} {rate:.0f} q/s "
             f"({rate / search_rates[1]:.2f}x 1 thread)"
@@ -451,7 +451,7 @@ def batched_search_rates(
     from enrichment_adapters.search_batching import BatchedSearch
     from enrichment_core.search import SearchRequest
 
-    searcher = BatchedSearch(embedder, index)
+    searcher = BatchedSearch(embedder.with_traced_queries(), index)  # as `enrich serve` builds it
     rates: dict[int, list[float]] = {1: [], 8: []}
     for _ in range(rounds):
         for threads in rates:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 from enrichment_adapters.query_batching import MicroBatchingEmbedder, batching_queries
 from enrichment_core.errors import EmbeddingError
-from enrichment_core.ports import Embedder, Vectors
+from enrichment_core.ports import Embedder
 from tests.contract.embedder_contract import EmbedderContract
+from tests.support.batching import ask_concurrently, hold_first_pass, wait_until_queued
 from tests.support.fake_embedder import GatedEmbedder, HashingEmbedder
 
 
@@ -34,38 +34,13 @@ class TestMicroBatchingEmbedder(EmbedderContract):
         return batcher
 
 
-def ask_concurrently(
-    batcher: MicroBatchingEmbedder, texts: Sequence[str]
-) -> tuple[list[threading.Thread], dict[str, Vectors | BaseException]]:
-    answers: dict[str, Vectors | BaseException] = {}
-
-    def ask(text: str) -> None:
-        try:
-            answers[text] = batcher.embed_query(text)
-        except BaseException as exc:  # noqa: BLE001 - the test inspects what each caller got
-            answers[text] = exc
-
-    threads = [threading.Thread(target=ask, args=(t,)) for t in texts]
-    for thread in threads:
-        thread.start()
-    return threads, answers
-
-
-def hold_first_pass(batcher: MicroBatchingEmbedder, inner: GatedEmbedder) -> threading.Thread:
-    """Start one query whose forward pass is held open until ``inner.gate`` is set."""
-    inner.gate.clear()
-    threads, _ = ask_concurrently(batcher, ["first query"])
-    assert inner.entered.acquire(timeout=10)
-    return threads[0]
-
-
 def test_queries_waiting_during_a_pass_share_the_next_one_and_get_their_own_vectors(
     batcher: MicroBatchingEmbedder, inner: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(batcher, inner)
+    first = hold_first_pass(batcher.embed_query, "first query", inner)
     texts = [f"tax credits question {n}" for n in range(3)]
-    threads, answers = ask_concurrently(batcher, texts)
-    wait_until_queued(batcher, 3)
+    threads, answers = ask_concurrently(batcher.embed_query, texts)
+    wait_until_queued(batcher._batcher, 3)
     inner.gate.set()
     for thread in [first, *threads]:
         thread.join(timeout=10)
@@ -79,10 +54,10 @@ def test_queries_waiting_during_a_pass_share_the_next_one_and_get_their_own_vect
 def test_a_pass_never_holds_more_than_max_batch_queries(
     batcher: MicroBatchingEmbedder, inner: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(batcher, inner)
+    first = hold_first_pass(batcher.embed_query, "first query", inner)
     texts = [f"supply chain question {n}" for n in range(10)]
-    threads, answers = ask_concurrently(batcher, texts)
-    wait_until_queued(batcher, 10)
+    threads, answers = ask_concurrently(batcher.embed_query, texts)
+    wait_until_queued(batcher._batcher, 10)
     inner.gate.set()
     for thread in [first, *threads]:
         thread.join(timeout=10)
@@ -93,9 +68,9 @@ def test_a_pass_never_holds_more_than_max_batch_queries(
 def test_a_failed_pass_fails_each_of_its_callers_and_the_next_query_is_answered(
     batcher: MicroBatchingEmbedder, inner: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(batcher, inner)
-    threads, answers = ask_concurrently(batcher, ["a", "b"])
-    wait_until_queued(batcher, 2)
+    first = hold_first_pass(batcher.embed_query, "first query", inner)
+    threads, answers = ask_concurrently(batcher.embed_query, ["a", "b"])
+    wait_until_queued(batcher._batcher, 2)
     inner.fail_next = True
     inner.gate.set()
     first.join(timeout=10)
@@ -135,13 +110,3 @@ def test_only_embedders_that_batch_queries_are_wrapped(inner: GatedEmbedder) -> 
     assert batching_queries(wrapped) is wrapped
     assert (wrapped.model_id, wrapped.dimension) == (inner.model_id, inner.dimension)
     wrapped.close()
-
-
-def wait_until_queued(batcher: MicroBatchingEmbedder, count: int) -> None:
-    """Block until ``count`` queries wait in the queue (they are queued before they block)."""
-    for _ in range(10_000):
-        with batcher._cond:
-            if len(batcher._queue) >= count:
-                return
-        threading.Event().wait(0.001)
-    raise AssertionError(f"{count} queries never queued")

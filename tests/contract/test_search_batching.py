@@ -3,8 +3,7 @@ its own error; a lone search never waits; blocking and async callers alike."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 
 import anyio
 import pytest
@@ -16,6 +15,7 @@ from enrichment_core.errors import EmbeddingError, IndexNotFoundError, InvalidQu
 from enrichment_core.experts import Expert
 from enrichment_core.ingest import ingest
 from enrichment_core.search import SearchPage, SearchRequest, search_page
+from tests.support.batching import ask_concurrently, hold_first_pass, join, wait_until_queued
 from tests.support.fake_embedder import GatedEmbedder
 
 EXPERTS = [
@@ -61,45 +61,8 @@ def alone(
     return search_page(query, embedder=embedder, index=index, explain_with=cache)
 
 
-def ask_concurrently(
-    searcher: BatchedSearch, queries: Sequence[str]
-) -> tuple[list[threading.Thread], dict[str, SearchPage | BaseException]]:
-    answers: dict[str, SearchPage | BaseException] = {}
-
-    def ask(query: str) -> None:
-        try:
-            answers[query] = searcher.search(SearchRequest(query))
-        except BaseException as exc:  # noqa: BLE001 - the test inspects what each caller got
-            answers[query] = exc
-
-    threads = [threading.Thread(target=ask, args=(q,)) for q in queries]
-    for thread in threads:
-        thread.start()
-    return threads, answers
-
-
-def hold_first_pass(searcher: BatchedSearch, embedder: GatedEmbedder) -> threading.Thread:
-    """Start one search whose model pass is held open until ``embedder.gate`` is set."""
-    embedder.gate.clear()
-    threads, _ = ask_concurrently(searcher, ["first: tax law"])
-    assert embedder.entered.acquire(timeout=10)
-    return threads[0]
-
-
-def wait_until_queued(searcher: BatchedSearch, count: int) -> None:
-    batcher = searcher._embed
-    for _ in range(10_000):
-        with batcher._cond:
-            if len(batcher._queue) >= count:
-                return
-        threading.Event().wait(0.001)
-    raise AssertionError(f"{count} searches never queued")
-
-
-def join(threads: Sequence[threading.Thread]) -> None:
-    for thread in threads:
-        thread.join(timeout=10)
-        assert not thread.is_alive()
+def asking(searcher: BatchedSearch) -> Callable[[str], SearchPage]:
+    return lambda query: searcher.search(SearchRequest(query))
 
 
 def test_searches_waiting_during_a_pass_share_the_next_and_each_gets_its_own_page(
@@ -108,10 +71,10 @@ def test_searches_waiting_during_a_pass_share_the_next_and_each_gets_its_own_pag
     index: InMemoryVectorIndex,
     cache: InMemoryVectorCache,
 ) -> None:
-    first = hold_first_pass(searcher, embedder)
+    first = hold_first_pass(asking(searcher), "first: tax law", embedder)
     queries = ["R&D tax credits", "my dog is limping", "logistics help"]
-    threads, answers = ask_concurrently(searcher, queries)
-    wait_until_queued(searcher, 3)
+    threads, answers = ask_concurrently(asking(searcher), queries)
+    wait_until_queued(searcher._embed, 3)
     embedder.gate.set()
     join([first, *threads])
     assert len(embedder.passes) == 2
@@ -128,9 +91,9 @@ def test_searches_waiting_during_a_pass_share_the_next_and_each_gets_its_own_pag
 def test_a_pass_never_holds_more_than_max_batch_searches(
     searcher: BatchedSearch, embedder: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(searcher, embedder)
-    threads, answers = ask_concurrently(searcher, [f"tax question {n}" for n in range(6)])
-    wait_until_queued(searcher, 6)
+    first = hold_first_pass(asking(searcher), "first: tax law", embedder)
+    threads, answers = ask_concurrently(asking(searcher), [f"tax question {n}" for n in range(6)])
+    wait_until_queued(searcher._embed, 6)
     embedder.gate.set()
     join([first, *threads])
     assert [len(p) for p in embedder.passes[1:]] == [4, 2]
@@ -140,9 +103,9 @@ def test_a_pass_never_holds_more_than_max_batch_searches(
 def test_a_bad_query_fails_only_its_own_caller(
     searcher: BatchedSearch, embedder: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(searcher, embedder)
-    threads, answers = ask_concurrently(searcher, ["tax law", " \x00 "])
-    wait_until_queued(searcher, 2)
+    first = hold_first_pass(asking(searcher), "first: tax law", embedder)
+    threads, answers = ask_concurrently(asking(searcher), ["tax law", " \x00 "])
+    wait_until_queued(searcher._embed, 2)
     embedder.gate.set()
     join([first, *threads])
     assert isinstance(answers[" \x00 "], InvalidQueryError)
@@ -153,9 +116,9 @@ def test_a_bad_query_fails_only_its_own_caller(
 def test_a_failed_model_pass_fails_its_callers_and_the_next_search_is_answered(
     searcher: BatchedSearch, embedder: GatedEmbedder
 ) -> None:
-    first = hold_first_pass(searcher, embedder)
-    threads, answers = ask_concurrently(searcher, ["a tax question", "a dog question"])
-    wait_until_queued(searcher, 2)
+    first = hold_first_pass(asking(searcher), "first: tax law", embedder)
+    threads, answers = ask_concurrently(asking(searcher), ["a tax question", "a dog question"])
+    wait_until_queued(searcher._embed, 2)
     embedder.fail_next = True  # the held first pass fails
     embedder.gate.set()
     join([first, *threads])
@@ -194,7 +157,7 @@ def test_async_callers_share_passes_without_holding_threads(
             await anyio.to_thread.run_sync(embedder.entered.acquire)  # its pass is held open
             for query in queries[1:]:
                 group.start_soon(ask, query)
-            await anyio.to_thread.run_sync(wait_until_queued, searcher, 3)
+            await anyio.to_thread.run_sync(wait_until_queued, searcher._embed, 3)
             embedder.gate.set()
 
     anyio.run(main)
@@ -227,9 +190,11 @@ def test_with_two_groups_a_pass_takes_at_most_half_the_searches_in_flight(
 ) -> None:
     searcher = BatchedSearch(embedder, index, explain_with=cache, max_batch=16, max_wait_s=0.001)
     try:
-        first = hold_first_pass(searcher, embedder)
-        threads, answers = ask_concurrently(searcher, [f"tax question {n}" for n in range(5)])
-        wait_until_queued(searcher, 5)
+        first = hold_first_pass(asking(searcher), "first: tax law", embedder)
+        threads, answers = ask_concurrently(
+            asking(searcher), [f"tax question {n}" for n in range(5)]
+        )
+        wait_until_queued(searcher._embed, 5)
         embedder.gate.set()  # 6 in flight: the next pass takes 3, and the rest follow
         join([first, *threads])
     finally:
