@@ -163,7 +163,7 @@ async def http_search_concurrent(
     cpu = time.process_time()
     started = time.perf_counter()
     if load_client == "raw":
-        host, port = httpx.URL(url).host, httpx.URL(url).port
+        host, port = httpx.URL(url).host, httpx.URL(url).port or 80
         requests = [
             f"GET /api/search?{urlencode({'q': q})} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
             for q in queries

@@ -237,8 +237,10 @@ def prepare_searches(
     check_embedder(manifest, embedder)
     filtered = _with_candidates(valid, index, manifest.count)
     wanted = [p for p in filtered if p.candidates != []]  # nobody passes: nothing to embed
-    vectors = _query_vectors(embedder, [p.text for p in wanted]) if wanted else []
-    embedded = {id(p): replace(p, vector=v) for p, v in zip(wanted, vectors, strict=True)}
+    embedded: dict[int, PreparedSearch] = {}
+    if wanted:
+        vectors = _query_vectors(embedder, [p.text for p in wanted])
+        embedded = {id(p): replace(p, vector=v) for p, v in zip(wanted, vectors, strict=True)}
     done = iter(embedded.get(id(p), p) for p in filtered)
     return [a if isinstance(a, InvalidQueryError) else next(done) for a in answers]
 

@@ -114,7 +114,7 @@ def _rust_tokenizer(model: Any) -> Tokenize:
 def _mean_pooled(bert: Any) -> Any:
     import torch
 
-    class MeanPooled(torch.nn.Module):
+    class MeanPooled(torch.nn.Module):  # type: ignore[misc]  # torch untyped without the extra
         def __init__(self) -> None:
             super().__init__()
             self.bert = bert

@@ -10,7 +10,7 @@ tests.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, ParamSpec, Protocol, TypeVar
 
@@ -83,7 +83,7 @@ class ApiServices:
         return value or None
 
 
-def provider(services: ApiServices) -> Callable[[Request], None]:
+def provider(services: ApiServices) -> Callable[[Request], Awaitable[None]]:
     """A router dependency handing the router's services to its routes (``get_services``)."""
 
     async def provide_services(request: Request) -> None:  # async: no worker thread per request
