@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import threading
 import time
 from collections import deque
@@ -39,6 +40,21 @@ class BatchStats:
     passes: int
     items: int
     largest: int
+
+
+def log_stats(log: logging.Logger, stats: BatchStats, what: str, items: str, passes: str) -> None:
+    """One INFO line of how many ``items`` shared how many ``passes`` (none when nothing ran)."""
+    if stats.passes:
+        log.info(
+            "%s micro-batching: %d %s in %d %s (%.2f per pass, largest %d)",
+            what,
+            stats.items,
+            items,
+            stats.passes,
+            passes,
+            stats.items / stats.passes,
+            stats.largest,
+        )
 
 
 @dataclass(slots=True, eq=False)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from enrichment_adapters.micro_batching import MicroBatcher
+from enrichment_adapters.micro_batching import MicroBatcher, log_stats
 from enrichment_core.errors import EmbeddingError
 from enrichment_core.ports import BatchQueryEmbedder, Embedder, Vectors
 
@@ -95,15 +95,7 @@ class MicroBatchingEmbedder:
 
     def close(self) -> None:
         self._batcher.close()
-        stats = self.stats()
-        if stats.passes:
-            _log.info(
-                "query micro-batching: %d queries in %d forward passes (%.2f per pass, largest %d)",
-                stats.queries,
-                stats.passes,
-                stats.queries / stats.passes,
-                stats.largest,
-            )
+        log_stats(_log, self._batcher.stats(), "query", "queries", "forward passes")
 
     def _vectors_for(self, texts: list[str]) -> list[Vectors]:
         vectors = np.asarray(self._inner.embed_queries(texts), dtype=np.float32)

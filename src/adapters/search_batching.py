@@ -27,7 +27,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from enrichment_adapters.micro_batching import BatchStats, MicroBatcher
+from enrichment_adapters.micro_batching import BatchStats, MicroBatcher, log_stats
 from enrichment_core.ports import Embedder, SearchIndex, VectorCache
 from enrichment_core.search import (
     PreparedSearch,
@@ -104,15 +104,7 @@ class BatchedSearch:
     def close(self) -> None:
         self._embed.close()
         self._rank.close()
-        stats = self.stats()
-        if stats.passes:
-            _log.info(
-                "search micro-batching: %d searches in %d model passes (%.2f per pass, largest %d)",
-                stats.items,
-                stats.passes,
-                stats.items / stats.passes,
-                stats.largest,
-            )
+        log_stats(_log, self.stats(), "search", "searches", "model passes")
 
     @contextmanager
     def _counted(self) -> Iterator[None]:
