@@ -12,7 +12,10 @@ several, the worker waits up to ``max_wait_s`` for as many callers, then starts 
 there.
 
 Callers either block (``call``, from any thread) or await (``call_async``, from an asyncio event
-loop, without holding a thread). An awaiting caller that is cancelled (a timeout) returns at
+loop, without holding a thread). Batchers chain into a pipeline (``call_async_then``): a result
+goes from one worker straight into the next batcher's queue, and the awaiting task is woken
+once, at the end. A worker wakes each event loop once per pass, whatever the number of its
+callers there (one ``call_soon_threadsafe``, not one each). An awaiting caller that is cancelled (a timeout) returns at
 once: an item not yet taken is dropped from the queue, an item already in a pass has its result
 thrown away, and neither the worker nor the other callers notice.
 """
@@ -26,13 +29,14 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 import anyio.to_thread
 
 T = TypeVar("T")
 R = TypeVar("R")
+S = TypeVar("S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,14 +61,29 @@ def log_stats(log: logging.Logger, stats: BatchStats, what: str, items: str, pas
         )
 
 
+class _Waiter:
+    """Where one caller's outcome goes: a thread blocked on ``event``, or a task awaiting
+    ``future`` on ``loop``. It follows the item from stage to stage (``call_async_then``)."""
+
+    __slots__ = ("abandoned", "error", "event", "future", "loop", "result")
+
+    def __init__(
+        self,
+        event: threading.Event | None = None,
+        loop: asyncio.AbstractEventLoop | None = None,
+        future: asyncio.Future[None] | None = None,
+    ) -> None:
+        self.event, self.loop, self.future = event, loop, future
+        self.result: object = None
+        self.error: BaseException | None = None
+        self.abandoned = False  # the caller is gone (cancelled): nothing left to do for it
+
+
 @dataclass(slots=True, eq=False)
 class _Ticket(Generic[T]):
     item: T
-    done: threading.Event = field(default_factory=threading.Event)
-    result: object = None
-    error: BaseException | None = None
-    abandoned: bool = False
-    on_done: Callable[[], None] | None = None
+    waiter: _Waiter
+    then: MicroBatcher[Any, Any] | None = None  # the stage the result goes on to
 
 
 class MicroBatcher(Generic[T, R]):
@@ -102,31 +121,38 @@ class MicroBatcher(Generic[T, R]):
 
     def call(self, item: T) -> R:
         """``item``'s result, blocking the calling thread until its pass is done."""
-        ticket = self._submit(item, None)
-        if ticket is None:
+        waiter = _Waiter(event=threading.Event())
+        if not self._submit(_Ticket(item, waiter)):
             return self._direct(item)
-        ticket.done.wait()
-        return self._outcome(ticket)
+        cast("threading.Event", waiter.event).wait()
+        return cast("R", _outcome(waiter))
 
     async def call_async(self, item: T) -> R:
         """``item``'s result, awaited in the running asyncio loop (no thread held meanwhile)."""
+        return cast("R", await self._await(item, None))
+
+    async def call_async_then(self, item: T, then: MicroBatcher[R, S]) -> S:
+        """``then``'s result for this batcher's result for ``item``, awaited as ``call_async``.
+
+        The result goes from this batcher's worker straight into ``then``'s queue: the caller
+        is woken once, when the last stage is done (or at the first stage that fails it), with
+        no trip through the event loop in between.
+        """
+        return cast("S", await self._await(item, then))
+
+    async def _await(self, item: T, then: MicroBatcher[Any, Any] | None) -> object:
         loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-
-        def wake() -> None:  # in the worker thread
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-                loop.call_soon_threadsafe(_settle, future)
-
-        ticket = self._submit(item, wake)
-        if ticket is None:  # closed: a pass of its own, off the event loop
-            return await anyio.to_thread.run_sync(self._direct, item, abandon_on_cancel=True)
+        waiter = _Waiter(loop=loop, future=loop.create_future())
+        if not self._submit(_Ticket(item, waiter, then)):  # closed: handled off the event loop
+            return await anyio.to_thread.run_sync(
+                self._direct_then, item, then, abandon_on_cancel=True
+            )
         try:
-            await future
+            await cast("asyncio.Future[None]", waiter.future)
         except BaseException:
-            with self._cond:  # cancelled: a ticket still queued is never run
-                ticket.abandoned = True
+            waiter.abandoned = True  # still queued: never run; in a pass: its result dropped
             raise
-        return self._outcome(ticket)
+        return _outcome(waiter)
 
     def stats(self) -> BatchStats:
         """Passes run, items handled, and the largest pass so far."""
@@ -143,17 +169,17 @@ class MicroBatcher(Generic[T, R]):
 
     # --- callers ------------------------------------------------------------------------------
 
-    def _submit(self, item: T, on_done: Callable[[], None] | None) -> _Ticket[T] | None:
-        ticket = _Ticket(item, on_done=on_done)
+    def _submit(self, ticket: _Ticket[T]) -> bool:
+        """Queue ``ticket`` (False, and nothing queued, once closed)."""
         with self._cond:
             if self._closed:
-                return None
+                return False
             self._queue.append(ticket)
             if self._worker is None:
                 self._worker = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._worker.start()
             self._cond.notify_all()
-        return ticket
+        return True
 
     def _direct(self, item: T) -> R:
         if self._direct_call is not None:
@@ -163,11 +189,9 @@ class MicroBatcher(Generic[T, R]):
             raise result
         return result
 
-    @staticmethod
-    def _outcome(ticket: _Ticket[T]) -> R:
-        if ticket.error is not None:
-            raise ticket.error
-        return cast("R", ticket.result)
+    def _direct_then(self, item: T, then: MicroBatcher[R, Any] | None) -> object:
+        result = self._direct(item)
+        return result if then is None else then.call(result)
 
     # --- the worker ---------------------------------------------------------------------------
 
@@ -184,7 +208,7 @@ class MicroBatcher(Generic[T, R]):
     def _next_batch(self) -> list[_Ticket[T]] | None:
         with self._cond:
             while True:
-                while self._queue and self._queue[0].abandoned:
+                while self._queue and self._queue[0].waiter.abandoned:
                     self._queue.popleft()
                 if self._queue:
                     break
@@ -202,7 +226,7 @@ class MicroBatcher(Generic[T, R]):
             batch: list[_Ticket[T]] = []
             while self._queue and len(batch) < most:
                 ticket = self._queue.popleft()
-                if not ticket.abandoned:
+                if not ticket.waiter.abandoned:
                     batch.append(ticket)
             if batch:
                 self._last_batch = len(batch)
@@ -214,23 +238,60 @@ class MicroBatcher(Generic[T, R]):
     def _handle(self, batch: list[_Ticket[T]]) -> None:
         if not batch:
             return
+        wakes: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
+        for ticket, outcome in zip(batch, self._outcomes(batch), strict=True):
+            if ticket.then is not None and not isinstance(outcome, BaseException):
+                outcome = _forward(ticket, outcome)
+                if outcome is _FORWARDED:
+                    continue  # on to the next stage, whose worker wakes the caller
+            waiter = ticket.waiter
+            if isinstance(outcome, BaseException):
+                waiter.error = outcome
+            else:
+                waiter.result = outcome
+            if waiter.event is not None:
+                waiter.event.set()
+            elif waiter.loop is not None and waiter.future is not None:
+                wakes.setdefault(waiter.loop, []).append(waiter.future)
+        for loop, futures in wakes.items():  # one wake-up of each loop for the whole pass
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+                loop.call_soon_threadsafe(_settle, futures)
+
+    def _outcomes(self, batch: list[_Ticket[T]]) -> Sequence[object]:
+        """One result or exception per ticket; a pass that raises (or answers for the wrong
+        number of items) gives every ticket its error, and the worker goes on."""
         try:
-            results = self._run_pass([t.item for t in batch])
-            for ticket, result in zip(batch, results, strict=True):  # a short answer: ValueError
-                if isinstance(result, BaseException):
-                    ticket.error = result
-                else:
-                    ticket.result = result
-        except Exception as exc:  # noqa: BLE001 - every caller of this pass gets the error
-            for ticket in batch:  # (raised again in its own thread or task); the worker goes on
-                ticket.error = exc
-        finally:
-            for ticket in batch:
-                ticket.done.set()
-                if ticket.on_done is not None:
-                    ticket.on_done()
+            outcomes = self._run_pass([t.item for t in batch])
+        except Exception as exc:  # noqa: BLE001 - raised again to each caller of this pass
+            return [exc] * len(batch)
+        if len(outcomes) != len(batch):
+            error = ValueError(f"a pass of {len(batch)} items gave {len(outcomes)} results")
+            return [error] * len(batch)
+        return outcomes
 
 
-def _settle(future: asyncio.Future[None]) -> None:
-    if not future.done():  # a cancelled caller's future is already done
-        future.set_result(None)
+_FORWARDED = object()
+
+
+def _forward(ticket: _Ticket[Any], result: object) -> object:
+    """Queue ``result`` in the ticket's next stage (``_FORWARDED``); when that stage is closed,
+    its outcome computed here instead."""
+    then = cast("MicroBatcher[Any, Any]", ticket.then)
+    if ticket.waiter.abandoned or then._submit(_Ticket(result, ticket.waiter)):
+        return _FORWARDED
+    try:
+        return then._direct(result)
+    except Exception as exc:  # noqa: BLE001 - this caller's error
+        return exc
+
+
+def _outcome(waiter: _Waiter) -> object:
+    if waiter.error is not None:
+        raise waiter.error
+    return waiter.result
+
+
+def _settle(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():  # a cancelled caller's future is already done
+            future.set_result(None)

@@ -17,7 +17,8 @@ error (an ``InvalidQueryError`` is one request's; an index or embedder problem r
 search of the pass that met it).
 
 An async caller (``search_async``, the HTTP route) awaits its page on the event loop without
-holding a thread; a lone search never waits for company (the batcher's adaptive wait).
+holding a thread, and is woken once: a prepared search goes from the embedding thread straight
+into the ranking queue. A lone search never waits for company (the batcher's adaptive wait).
 """
 
 from __future__ import annotations
@@ -94,8 +95,7 @@ class BatchedSearch:
     async def search_async(self, request: SearchRequest) -> SearchPage:
         """``request``'s page, awaited on the running event loop (no thread held meanwhile)."""
         with self._counted():
-            prepared = await self._embed.call_async(request)
-            return await self._rank.call_async(prepared)
+            return await self._embed.call_async_then(request, self._rank)
 
     def stats(self) -> BatchStats:
         """Model passes run, searches embedded, and the largest pass so far."""

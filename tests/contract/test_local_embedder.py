@@ -170,3 +170,19 @@ def test_a_trace_that_does_not_give_the_eager_vectors_is_refused(
         assert "differ from the eager ones" in caplog.text
         assert traced_query_encoder(object(), elsewhere) is None  # cannot be traced at all
         assert "could not be traced" in caplog.text
+
+
+@pytest.mark.slow
+def test_the_query_tokenizer_gives_the_model_tokenizers_padded_tensors() -> None:
+    from enrichment_adapters.local.query_model import _rust_tokenizer
+
+    model = local_model.load_model(EmbedderUnavailableError, "float32")
+    texts = ["tax law", "  UX ", "R&D tax credits for a startup in Lisbon", "a " * 300, "é"]
+    ids, mask, types = _rust_tokenizer(model)(texts)
+    want = model.tokenize([t.strip() for t in texts])
+    assert ids.shape == (len(texts), 256)  # padded to the longest, truncated at the model's max
+    assert ids.tolist() == want["input_ids"].tolist()
+    assert mask.tolist() == want["attention_mask"].tolist()
+    assert types.tolist() == want["token_type_ids"].tolist()
+    alone = _rust_tokenizer(model)(["tax law"])[0]
+    assert alone.tolist() == model.tokenize(["tax law"])["input_ids"].tolist()

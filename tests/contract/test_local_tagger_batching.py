@@ -76,7 +76,7 @@ def tagger(encode: ScriptedEncode, tmp_path: Path) -> Iterator[LocalTagGenerator
 def queued(tagger: LocalTagGenerator) -> int:
     batcher = tagger._batcher
     with batcher._cond:
-        return sum(not ticket.abandoned for ticket in batcher._queue)
+        return sum(not ticket.waiter.abandoned for ticket in batcher._queue)
 
 
 async def until(condition: object, what: str) -> None:
