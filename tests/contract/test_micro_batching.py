@@ -108,7 +108,11 @@ def test_a_chained_call_gets_the_last_stage_result_or_the_first_stage_error() ->
     with pytest.raises(ValueError, match="odd 3"):  # stage one's error: stage two never sees it
         anyio.run(first.call_async_then, 3, second)
     assert second_saw == [[8]]
-    halves = MicroBatcher(lambda items: [-i for i in items], max_batch=8, max_wait_s=0)
+
+    def negated(items: list[int]) -> list[int | BaseException]:
+        return [-i for i in items]
+
+    halves = MicroBatcher(negated, max_batch=8, max_wait_s=0)
     with pytest.raises(ValueError, match="negative -2"):  # stage two's error
         anyio.run(halves.call_async_then, 2, second)
     for batcher in (first, second, halves):
@@ -154,7 +158,7 @@ def test_every_caller_of_a_pass_is_woken_by_one_call_into_their_event_loop() -> 
             wakes.append(args[0])
             return real(*args, **kwargs)  # type: ignore[arg-type]
 
-        loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+        loop.call_soon_threadsafe = counted  # type: ignore[method-assign,assignment]
         results: list[int] = []
 
         async def one(i: int) -> None:
