@@ -121,10 +121,11 @@ class MicroBatcher(Generic[T, R]):
 
     def call(self, item: T) -> R:
         """``item``'s result, blocking the calling thread until its pass is done."""
-        waiter = _Waiter(event=threading.Event())
+        done = threading.Event()
+        waiter = _Waiter(event=done)
         if not self._submit(_Ticket(item, waiter)):
             return self._direct(item)
-        cast("threading.Event", waiter.event).wait()
+        done.wait()
         return cast("R", _outcome(waiter))
 
     async def call_async(self, item: T) -> R:
@@ -142,13 +143,14 @@ class MicroBatcher(Generic[T, R]):
 
     async def _await(self, item: T, then: MicroBatcher[Any, Any] | None) -> object:
         loop = asyncio.get_running_loop()
-        waiter = _Waiter(loop=loop, future=loop.create_future())
+        future: asyncio.Future[None] = loop.create_future()
+        waiter = _Waiter(loop=loop, future=future)
         if not self._submit(_Ticket(item, waiter, then)):  # closed: handled off the event loop
             return await anyio.to_thread.run_sync(
                 self._direct_then, item, then, abandon_on_cancel=True
             )
         try:
-            await cast("asyncio.Future[None]", waiter.future)
+            await future
         except BaseException:
             waiter.abandoned = True  # still queued: never run; in a pass: its result dropped
             raise
