@@ -6,18 +6,19 @@ items are waiting, at most ``max_batch``, runs one pass and hands each caller it
 A result that is an exception is raised to that item's caller only; an exception raised by the
 pass itself reaches every caller of that pass, and the worker goes on with the next one.
 
-The wait is bounded and adaptive (``query_batching.MicroBatchingEmbedder`` runs on this too): a lone caller
-never waits — when the previous pass held one item the next starts at once; after a pass of
-several, the worker waits up to ``max_wait_s`` for as many callers, then starts with whoever is
-there.
+The wait is bounded and adaptive (``query_batching.MicroBatchingEmbedder`` runs on this too): a
+lone caller never waits — when the previous pass held one item the next starts at once; after a
+pass of several, the worker waits up to ``max_wait_s`` for as many callers, then starts with
+whoever is there.
 
 Callers either block (``call``, from any thread) or await (``call_async``, from an asyncio event
 loop, without holding a thread). Batchers chain into a pipeline (``call_async_then``): a result
 goes from one worker straight into the next batcher's queue, and the awaiting task is woken
 once, at the end. A worker wakes each event loop once per pass, whatever the number of its
-callers there (one ``call_soon_threadsafe``, not one each). An awaiting caller that is cancelled (a timeout) returns at
-once: an item not yet taken is dropped from the queue, an item already in a pass has its result
-thrown away, and neither the worker nor the other callers notice.
+callers there (one ``call_soon_threadsafe``, not one each). An awaiting caller that is
+cancelled (a timeout) returns at once: an item not yet taken is dropped from the queue, an item
+already in a pass has its result thrown away (and goes on to no further stage), and neither the
+worker nor the other callers notice.
 """
 
 from __future__ import annotations
